@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: Data -> Clustering/Metrics -> Runner (grid, scheduler, artifacts) -> Ledger -> CLI.
+let package = Package(
+    name: "seglab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "seglab", targets: ["seglab"]),
+        .executable(name: "seglab-bench", targets: ["seglab-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Matrix storage, kernels, parallel chunking, seeded generators. No dependencies.
+        .target(name: "SeglabNumerics"),
+        // CSV, data sources, cleaning, customer features, transforms, PCA.
+        .target(name: "SeglabData", dependencies: ["SeglabNumerics"]),
+        // One file per algorithm behind the `ClusteringAlgorithm` protocol.
+        .target(name: "SeglabClustering", dependencies: ["SeglabNumerics"]),
+        // Free functions of (X, labels).
+        .target(name: "SeglabMetrics", dependencies: ["SeglabNumerics"]),
+        // The SQLite ledger: schema, migrations, records, queries.
+        .target(name: "SeglabLedger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Experiment model, grid, run identity, scheduler, artifacts.
+        .target(name: "SeglabRunner", dependencies: [
+            "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabLedger",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Thin command line: parses arguments, calls the library.
+        .executableTarget(name: "seglab", dependencies: [
+            "SeglabRunner", "SeglabLedger",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Micro-benchmarks with the same kernels the runs use (see benchmarks/README.md).
+        .executableTarget(name: "seglab-bench", dependencies: [
+            "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics",
+        ]),
+        .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
+        .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics", "SeglabTestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["SeglabLedger", "SeglabTestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["SeglabTestSupport"]),
+    ],
+    // Swift 5 language mode: the kernels share unsafe buffers across Dispatch workers by design
+    // (disjoint writes, fixed chunks), which Swift 6's strict checking cannot express cheaply.
+    swiftLanguageModes: [.v5]
+)

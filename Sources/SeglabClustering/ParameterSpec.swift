@@ -1,0 +1,73 @@
+/// A parameter value after normalisation to its declared type.
+public enum ParamValue: Hashable, Sendable {
+    case int(Int)
+    case real(Double)
+    case string(String)
+}
+
+/// One algorithm parameter: name, type and range, default.
+public struct ParameterSpec: Sendable {
+    public enum Kind: Sendable {
+        case int(min: Int, max: Int)
+        /// `minExclusive`: the value must be strictly above `min`.
+        case real(min: Double, max: Double, minExclusive: Bool)
+        case choice([String])
+    }
+    public enum Default: Sendable {
+        case required
+        case value(ParamValue)
+        /// Computed from the other (already resolved) parameters, e.g. K-Means' `n_init`.
+        case derived(@Sendable ([String: ParamValue]) -> ParamValue)
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var defaultValue: Default
+    public var help: String
+
+    public init(_ name: String, _ kind: Kind, default defaultValue: Default, help: String) {
+        self.name = name; self.kind = kind; self.defaultValue = defaultValue; self.help = help
+    }
+}
+
+/// A complete, typed parameter set: every parameter of the algorithm, defaults filled in.
+public struct ResolvedParameters: Sendable, Equatable {
+    public private(set) var values: [String: ParamValue]
+    public init(_ values: [String: ParamValue]) { self.values = values }
+
+    public func int(_ name: String) -> Int {
+        guard case .int(let v)? = values[name] else { preconditionFailure("parameter \(name) is not an int") }
+        return v
+    }
+    public func real(_ name: String) -> Double {
+        switch values[name] {
+        case .real(let v)?: return v
+        case .int(let v)?: return Double(v)
+        default: preconditionFailure("parameter \(name) is not a real")
+        }
+    }
+    public func string(_ name: String) -> String {
+        guard case .string(let v)? = values[name] else { preconditionFailure("parameter \(name) is not a string") }
+        return v
+    }
+}
+
+extension ClusteringAlgorithm {
+    /// Fills in defaults for the parameters not given, in declaration order, so a derived
+    /// default sees everything declared before it. Values are assumed already type-checked.
+    public static func resolve(_ given: [String: ParamValue]) -> ResolvedParameters {
+        var out = [String: ParamValue]()
+        for spec in parameters {
+            if let v = given[spec.name] {
+                out[spec.name] = v
+            } else {
+                switch spec.defaultValue {
+                case .required: break
+                case .value(let v): out[spec.name] = v
+                case .derived(let f): out[spec.name] = f(out.merging(given) { a, _ in a })
+                }
+            }
+        }
+        return ResolvedParameters(out)
+    }
+}

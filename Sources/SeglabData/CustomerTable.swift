@@ -1,0 +1,49 @@
+import SeglabNumerics
+
+/// Customers after loading and cleaning: one row per customer, in input order (for
+/// transactions, in order of each customer's first row). Feature sets are built from it.
+public struct CustomerTable: Sendable, Equatable {
+    public var ids: [String]
+    /// Names of the numeric candidate feature columns, in file (or SPEC §5) order.
+    public var numericNames: [String]
+    /// Unscaled numeric values, `ids.count` × `numericNames.count`; never NaN after cleaning.
+    public var numeric: Matrix
+    /// Text columns of a customers_csv, usable through a feature set's `onehot`.
+    public var categoricalNames: [String]
+    /// `categorical[j][i]` is column j's value for customer i.
+    public var categorical: [[String]]
+    /// Known segments (the `truth` column or the synthetic generator's), if any.
+    public var truth: [String]?
+    /// What loading and cleaning did, step by step.
+    public var report: DataReport
+
+    public init(ids: [String], numericNames: [String], numeric: Matrix,
+                categoricalNames: [String] = [], categorical: [[String]] = [],
+                truth: [String]? = nil, report: DataReport) {
+        self.ids = ids; self.numericNames = numericNames; self.numeric = numeric
+        self.categoricalNames = categoricalNames; self.categorical = categorical
+        self.truth = truth; self.report = report
+    }
+
+    public var count: Int { ids.count }
+}
+
+/// Rows in and out of every loading and cleaning step, for the data report artifact.
+public struct DataReport: Sendable, Equatable, Codable {
+    public struct Step: Sendable, Equatable, Codable {
+        public var step: String
+        public var rowsIn: Int
+        public var rowsOut: Int
+        public var detail: String
+        public init(step: String, rowsIn: Int, rowsOut: Int, detail: String = "") {
+            self.step = step; self.rowsIn = rowsIn; self.rowsOut = rowsOut; self.detail = detail
+        }
+    }
+    /// "synthetic", "customers_csv" or "transactions_csv".
+    public var source: String
+    public var steps: [Step]
+    public var customers: Int
+    public init(source: String, steps: [Step] = [], customers: Int = 0) {
+        self.source = source; self.steps = steps; self.customers = customers
+    }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+
+/// Data parallelism with a result that never depends on the number of workers.
+///
+/// Work is cut into chunks whose boundaries depend only on the problem size; each chunk's
+/// result lands in its own slot and the slots are returned in chunk order, so an ordered
+/// combine of them is bit-identical whether one thread or eight ran the chunks.
+///
+///     let partial = Parallel.mapChunks(count: n, chunkSize: 4096) { range in
+///         range.reduce(0.0) { $0 + x[$1] }
+///     }
+///     let total = partial.reduce(0, +)   // same bits on any machine load
+public enum Parallel {
+    /// The default chunk: 64 Ki elements.
+    public static let defaultChunkSize = 65_536
+
+    /// Fixed chunk boundaries of `0 ..< count`.
+    public static func chunkRanges(count: Int, chunkSize: Int) -> [Range<Int>] {
+        precondition(chunkSize > 0)
+        guard count > 0 else { return [] }
+        return stride(from: 0, to: count, by: chunkSize).map { $0 ..< min($0 + chunkSize, count) }
+    }
+
+    /// Runs `body` on every chunk, concurrently when there is more than one, and returns the
+    /// results in chunk order.
+    public static func mapChunks<T>(count: Int, chunkSize: Int = defaultChunkSize,
+                                    _ body: (Range<Int>) -> T) -> [T] {
+        let ranges = chunkRanges(count: count, chunkSize: chunkSize)
+        if ranges.count <= 1 { return ranges.map(body) }
+        var slots = [T?](repeating: nil, count: ranges.count)
+        slots.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in
+                (base + c).pointee = body(ranges[c])
+            }
+        }
+        return slots.map { $0! }
+    }
+
+    /// Runs `body` on every chunk, concurrently when there is more than one; for bodies that
+    /// write disjoint parts of a shared output.
+    public static func forEachChunk(count: Int, chunkSize: Int = defaultChunkSize,
+                                    _ body: (Range<Int>) -> Void) {
+        let ranges = chunkRanges(count: count, chunkSize: chunkSize)
+        if ranges.count <= 1 { ranges.forEach(body); return }
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { c in body(ranges[c]) }
+    }
+}
