@@ -44,7 +44,10 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"]),
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["SeglabLedger", "SeglabTestSupport"]),
+        // GRDB directly too: the tests inspect the schema and hold locks like another process would.
+        .testTarget(name: "LedgerTests", dependencies: [
+            "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["SeglabTestSupport"]),
     ],

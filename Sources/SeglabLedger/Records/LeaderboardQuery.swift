@@ -1,0 +1,29 @@
+/// What `Ledger.leaderboard(_:)` ranks and keeps.
+///
+/// The metric's direction is the caller's knowledge (the metric catalog lives with the metrics):
+/// ```swift
+/// let q = LeaderboardQuery(metric: "davies_bouldin", higherIsBetter: false, minClusterShare: 0.05, top: 10)
+/// ```
+public struct LeaderboardQuery: Codable, Sendable, Equatable {
+    /// The metric to rank by.
+    public var metric: String
+    public var higherIsBetter: Bool
+    /// Only runs listed by this experiment (any experiment when nil).
+    public var experiment: String?
+    /// Only runs of this algorithm.
+    public var algorithm: String?
+    /// Drops runs whose `min_cluster_share` is below this, or NULL/absent.
+    public var minClusterShare: Double?
+    /// Keeps the first `top` rows (all when nil); must not be negative.
+    public var top: Int?
+
+    public init(metric: String = "silhouette", higherIsBetter: Bool = true, experiment: String? = nil,
+                algorithm: String? = nil, minClusterShare: Double? = nil, top: Int? = nil) {
+        self.metric = metric
+        self.higherIsBetter = higherIsBetter
+        self.experiment = experiment
+        self.algorithm = algorithm
+        self.minClusterShare = minClusterShare
+        self.top = top
+    }
+}

@@ -1,0 +1,47 @@
+import GRDB
+
+extension Ledger {
+    /// Commits a finished run in one transaction: its row becomes `completed` and its metrics,
+    /// clusters and artifacts replace any earlier ones. If anything is refused (a NaN metric, a
+    /// duplicate cluster or artifact), nothing is written and the run keeps its previous state.
+    public func complete(_ outcome: CompletedRun) throws {
+        try dbPool.write { db in
+            let id = outcome.id
+            try db.execute(sql: """
+                UPDATE runs SET status = 'completed', error = NULL, finished_at = ?, duration_s = ?,
+                    dataset_sha256 = ?, code_version = ?, results_dir = ?
+                WHERE id = ?
+                """, arguments: [outcome.finishedAt, outcome.durationS, outcome.datasetSHA256,
+                                 outcome.codeVersion, outcome.resultsDir, id])
+            guard db.changesCount == 1 else { throw LedgerError.unknownRun(id: id) }
+            try Self.deleteResults(db, runID: id)
+
+            // Values are checked as they are written: the transaction, not a pre-pass, is what
+            // keeps a refused outcome from leaving anything behind.
+            for name in outcome.metrics.keys.sorted() {
+                let value = outcome.metrics[name] ?? nil
+                if let value, !value.isFinite {
+                    throw LedgerError.nonFiniteMetric(runID: id, name: name, value: value)
+                }
+                try db.execute(sql: "INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
+                               arguments: [id, name, value])
+            }
+            var clusterIDs = Set<Int>()
+            for cluster in outcome.clusters {
+                guard clusterIDs.insert(cluster.cluster).inserted else {
+                    throw LedgerError.duplicate(owner: "run \(id)", what: "cluster \(cluster.cluster)")
+                }
+                try db.execute(sql: "INSERT INTO clusters (run_id, cluster, size) VALUES (?, ?, ?)",
+                               arguments: [id, cluster.cluster, cluster.size])
+            }
+            var artifactNames = Set<String>()
+            for artifact in outcome.artifacts {
+                guard artifactNames.insert(artifact.name).inserted else {
+                    throw LedgerError.duplicate(owner: "run \(id)", what: "artifact \(artifact.name)")
+                }
+                try db.execute(sql: "INSERT INTO artifacts (run_id, name, path, sha256, bytes) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, artifact.name, artifact.path, artifact.sha256, artifact.bytes])
+            }
+        }
+    }
+}
