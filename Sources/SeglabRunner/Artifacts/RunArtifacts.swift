@@ -1,0 +1,91 @@
+import Foundation
+import SeglabClustering
+import SeglabData
+import SeglabNumerics
+
+/// The bytes of a run's artifacts (SPEC §5). They depend only on the run's configuration and
+/// input: no paths, no clock, no thread count.
+public struct RunArtifacts: Sendable {
+    /// Artifact name (file name) and its bytes, in a fixed order.
+    public var files: [(name: String, bytes: [UInt8])]
+
+    public static let names = ["labels.csv", "model.json", "profile.csv", "run.json"]
+}
+
+enum ArtifactBuilder {
+    /// `customer_id,cluster`, one row per customer in table order.
+    static func labelsCSV(ids: [String], labels: [Int]) -> [UInt8] {
+        var out = "customer_id,cluster\n"
+        out.reserveCapacity(ids.count * 12)
+        for (id, l) in zip(ids, labels) {
+            out += CSVText.field(id); out += ","; out += String(l); out += "\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// Per cluster (noise first, then by id): size, share, and the mean of every unscaled
+    /// numeric feature of the table.
+    static func profileCSV(table: CustomerTable, labels: [Int]) -> [UInt8] {
+        let clusters = Set(labels).sorted()
+        let d = table.numericNames.count
+        var sums = [Int: [Double]]()
+        var counts = [Int: Int]()
+        table.numeric.storage.withUnsafeBufferPointer { x in
+            for (i, l) in labels.enumerated() {
+                var s = sums[l] ?? [Double](repeating: 0, count: d)
+                for j in 0 ..< d { s[j] += x[i * d + j] }
+                sums[l] = s
+                counts[l, default: 0] += 1
+            }
+        }
+        var out = "cluster,size,share" + table.numericNames.map { "," + CSVText.field($0) }.joined() + "\n"
+        for c in clusters {
+            let n = counts[c]!
+            out += "\(c),\(n),\(CSVText.real(Double(n) / Double(labels.count)))"
+            for j in 0 ..< d { out += "," + CSVText.real(sums[c]![j] / Double(n)) }
+            out += "\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// The resolved configuration: the key's preimage, pretty-printed, with the identity.
+    static func runJSON(_ run: PlannedRun) -> [UInt8] {
+        let v = JSONValue.object([
+            ("id", .string(run.id)), ("key", .string(run.key)), ("run_seed", .int(Int(run.seed))),
+            ("config", run.config),
+        ])
+        return Array(JSONWriter.pretty(v).utf8)
+    }
+
+    /// Everything `assign` needs: the source mapping, the fitted feature pipeline and model.
+    static func modelJSON<M: FittedClusterModel>(_ run: PlannedRun, pipeline: FittedFeaturePipeline, model: M) throws -> [UInt8] {
+        let v = JSONValue.object([
+            ("format", .int(1)),
+            ("run_id", .string(run.id)),
+            ("algorithm", .string(run.algorithm.name)),
+            ("params", RunIdentity.paramsJSON(run.parameters)),
+            ("config", run.config),
+            ("pipeline", try encodeJSON(pipeline)),
+            ("model", try encodeJSON(model)),
+        ])
+        return Array(JSONWriter.pretty(v).utf8)
+    }
+
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try JSONParser.parse([UInt8](try encoder.encode(value)))
+    }
+}
+
+/// Text for CSV output.
+enum CSVText {
+    /// Shortest round-trip text of a double (as `Double.description`).
+    static func real(_ d: Double) -> String { d.description }
+
+    /// A field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,51 @@
+import Dispatch
+import SeglabClustering
+import SeglabData
+import SeglabMetrics
+import SeglabNumerics
+
+/// What one run produced.
+public struct RunOutcome: Sendable {
+    public var labels: [Int]
+    /// SPEC §4 metric names; nil where undefined.
+    public var metrics: [String: Double?]
+    public var notes: [String]
+    public var clusterSizes: [(cluster: Int, size: Int)]
+    public var artifacts: RunArtifacts
+}
+
+/// Computes one run: fit, metrics, artifact bytes. A pure function of the run and its
+/// prepared feature set, except the `fit_seconds` metric (which never enters an artifact).
+public enum RunExecutor {
+    public static func execute(_ run: PlannedRun, on set: PreparedFeatureSet, experiment: Experiment) throws -> RunOutcome {
+        try execute(run, run.algorithm, on: set, experiment: experiment)
+    }
+
+    private static func execute<A: ClusteringAlgorithm>(_ run: PlannedRun, _ type: A.Type, on set: PreparedFeatureSet,
+                                                          experiment: Experiment) throws -> RunOutcome {
+        let algorithm = try A(parameters: run.parameters)
+        var fitRNG = Xoshiro256StarStar(seed: run.seed, stream: "fit")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fit = try algorithm.fit(set.matrix, rng: &fitRNG)
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+
+        var metricRNG = Xoshiro256StarStar(seed: run.seed, stream: "metrics.silhouette")
+        let report = MetricSuite.evaluate(x: set.matrix, labels: fit.labels, truth: set.truth,
+                                          silhouetteSample: experiment.metrics.silhouetteSample, rng: &metricRNG)
+        var metrics: [String: Double?] = [:]
+        for (name, value) in fit.metrics where MetricCatalog.direction(of: name) != nil {
+            metrics[name] = value.isFinite ? value : nil
+        }
+        for (name, value) in report.values { metrics[name] = value }
+        metrics["fit_seconds"] = fitSeconds
+
+        let artifacts = RunArtifacts(files: [
+            ("labels.csv", ArtifactBuilder.labelsCSV(ids: set.table.ids, labels: fit.labels)),
+            ("model.json", try ArtifactBuilder.modelJSON(run, pipeline: set.pipeline, model: fit.model)),
+            ("profile.csv", ArtifactBuilder.profileCSV(table: set.table, labels: fit.labels)),
+            ("run.json", ArtifactBuilder.runJSON(run)),
+        ])
+        return RunOutcome(labels: fit.labels, metrics: metrics, notes: report.notes,
+                          clusterSizes: report.clusterSizes, artifacts: artifacts)
+    }
+}

@@ -1,0 +1,48 @@
+import SeglabClustering
+
+/// A grid axis (SPEC §1): a JSON array of values, a range `{ "from", "to", "step" }` (step 1 by
+/// default), or a scalar for a fixed value. Values are normalised to the parameter's type.
+enum GridAxis {
+    static func values(of node: JSONNode, spec: ParameterSpec) throws -> [ParamValue] {
+        switch node.value {
+        case .array:
+            let items = try node.elements()
+            if items.isEmpty { throw node.fail("an axis must not be empty") }
+            return unique(try items.map { try $0.parameter(spec) })
+        case .object:
+            return try range(node, spec: spec)
+        default:
+            return [try node.parameter(spec)]
+        }
+    }
+
+    private static func unique(_ values: [ParamValue]) -> [ParamValue] {
+        var out = [ParamValue]()
+        for v in values where !out.contains(v) { out.append(v) }
+        return out
+    }
+
+    private static func range(_ node: JSONNode, spec: ParameterSpec) throws -> [ParamValue] {
+        _ = try node.members(allowed: ["from", "to", "step"])
+        let fromNode = try node.required("from"), toNode = try node.required("to")
+        switch spec.kind {
+        case .int:
+            guard case .int(let from) = try fromNode.parameter(spec), case .int(let to) = try toNode.parameter(spec) else { fatalError() }
+            let step = try node.member("step")?.int(min: 1) ?? 1
+            if from > to { throw node.fail("'from' (\(from)) is greater than 'to' (\(to))") }
+            if (to - from) / step >= 100_000 { throw node.fail("the range has too many values") }
+            return stride(from: from, through: to, by: step).map { .int($0) }
+        case .real:
+            guard case .real(let from) = try fromNode.parameter(spec), case .real(let to) = try toNode.parameter(spec) else { fatalError() }
+            let step = try node.member("step")?.real(min: 0, minExclusive: true) ?? 1
+            if from > to { throw node.fail("'from' (\(JSONWriter.real(from))) is greater than 'to' (\(JSONWriter.real(to)))") }
+            // Values are from + i·step (not repeated addition), with a tolerance of a millionth
+            // of a step at the end so that 0.1…0.3 step 0.1 includes 0.3.
+            let count = Int(((to - from) / step + 1e-6).rounded(.down)) + 1
+            if count > 100_000 { throw node.fail("the range has too many values") }
+            return (0 ..< count).map { i in .real(from + Double(i) * step) }
+        case .choice:
+            throw node.fail("'\(spec.name)' takes names, not a range: give an array of values")
+        }
+    }
+}

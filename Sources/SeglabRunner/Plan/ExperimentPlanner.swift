@@ -1,0 +1,130 @@
+import Foundation
+import SeglabClustering
+import SeglabData
+import SeglabNumerics
+
+/// Turns a parsed experiment into runs: loads and cleans the data, checks what needs the data
+/// (feature columns, `k` against the number of customers), builds each feature set's matrix
+/// once, and expands the grid. Everything that can be wrong with the input is found here,
+/// before any run starts and before the ledger is touched.
+public enum ExperimentPlanner {
+    public static func prepare(_ experiment: Experiment) throws -> PreparedExperiment {
+        let file = experiment.file
+        var tables: [[String]: CustomerTable] = [:]
+        var prepared: [PreparedFeatureSet] = []
+        for (index, def) in experiment.featureSets.enumerated() {
+            let path = "feature_sets.\(def.name)"
+            let used: Set<String>? = def.columns.map { Set($0 + def.onehot) }
+            let cacheKey = used.map { $0.sorted() } ?? ["*"] + def.onehot.sorted()
+            let table: CustomerTable
+            if let t = tables[cacheKey] { table = t } else {
+                table = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
+                tables[cacheKey] = table
+            }
+            let columns = def.columns ?? table.numericNames
+            if let given = def.columns {
+                for (i, c) in given.enumerated() where !table.numericNames.contains(c) {
+                    throw ExperimentError(file: file, path: "\(path).columns[\(i)]",
+                        "unknown column '\(c)' (numeric columns: \(table.numericNames.joined(separator: ", ")))")
+                }
+            } else if experiment.featureSets.count == 1 && def.name == "all" && index == 0, table.numericNames.isEmpty {
+                throw ExperimentError(file: file, path: "data", "the data has no numeric feature column")
+            }
+            for (i, c) in def.onehot.enumerated() where !table.categoricalNames.contains(c) {
+                throw ExperimentError(file: file, path: "\(path).onehot[\(i)]",
+                    "unknown text column '\(c)' (text columns: \(table.categoricalNames.joined(separator: ", ")))")
+            }
+            for (i, c) in def.log1p.enumerated() where !columns.contains(c) {
+                throw ExperimentError(file: file, path: "\(path).log1p[\(i)]", "'\(c)' is not one of this feature set's columns")
+            }
+            var resolved = def
+            resolved.columns = columns
+            let (pipeline, matrix) = try FeaturePipeline.fit(resolved, on: table)
+            prepared.append(PreparedFeatureSet(
+                definition: def, resolvedColumns: columns, table: table, pipeline: pipeline, matrix: matrix,
+                truth: table.truth.map(numberTruth), matrixSHA256: matrixHash(matrix)))
+        }
+        try checkK(experiment, prepared)
+        let fingerprint = try datasetFingerprint(experiment.data)
+        return PreparedExperiment(experiment: experiment, datasetSHA256: fingerprint, featureSets: prepared,
+                                  runs: expand(experiment, prepared, fingerprint: fingerprint))
+    }
+
+    /// `k` above the number of customers after cleaning is bad input (SPEC §1).
+    static func checkK(_ e: Experiment, _ sets: [PreparedFeatureSet]) throws {
+        let smallest = sets.map { $0.table.count }.min() ?? 0
+        for grid in e.algorithms {
+            for axis in grid.axes where axis.parameter == "k" {
+                for (i, v) in axis.values.enumerated() {
+                    if case .int(let k) = v, k > smallest {
+                        throw ExperimentError(file: e.file, path: "algorithms.\(grid.name).k",
+                            "k = \(k) (value \(i + 1) of the axis) is above the number of customers after cleaning (\(smallest))")
+                    }
+                }
+            }
+        }
+    }
+
+    static func numberTruth(_ labels: [String]) -> [Int] {
+        let ids = Dictionary(uniqueKeysWithValues: Set(labels).sorted().enumerated().map { ($1, $0) })
+        return labels.map { ids[$0]! }
+    }
+
+    public static func matrixHash(_ m: Matrix) -> String {
+        m.storage.withUnsafeBytes { RunIdentity.sha256Hex($0) }
+    }
+
+    static func datasetFingerprint(_ source: DataSource) throws -> String {
+        switch source {
+        case .synthetic:
+            return RunIdentity.key(of: RunIdentity.dataJSON(source, fingerprint: ""))
+        case .customersCSV(let c): return try fileHash(c.path)
+        case .transactionsCSV(let t): return try fileHash(t.path)
+        }
+    }
+
+    static func fileHash(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, "cannot read the file")
+        }
+        return RunIdentity.sha256Hex(data)
+    }
+
+    /// The cartesian product feature set × algorithm × axes × replicate, in that order.
+    static func expand(_ e: Experiment, _ sets: [PreparedFeatureSet], fingerprint: String) -> [PlannedRun] {
+        var runs: [PlannedRun] = []
+        var seen = Set<String>()
+        let data = RunIdentity.dataJSON(e.data, fingerprint: fingerprint)
+        let clean = RunIdentity.cleanJSON(e.clean)
+        let metrics = RunIdentity.metricsJSON(e.metrics)
+        for set in sets {
+            let fs = RunIdentity.featureSetJSON(set.definition, resolvedColumns: set.resolvedColumns)
+            for grid in e.algorithms {
+                for combo in cartesian(grid.axes) {
+                    let params = grid.algorithm.resolve(combo)
+                    for replicate in 0 ..< e.replicates {
+                        let config = JSONValue.object([
+                            ("algorithm", .object([(grid.name, RunIdentity.paramsJSON(params))])),
+                            ("clean", clean), ("data", data), ("feature_set", fs), ("metrics", metrics),
+                            ("replicate", .int(replicate)), ("seed", .int(e.seed)),
+                        ])
+                        let key = RunIdentity.key(of: config)
+                        guard seen.insert(key).inserted else { continue }
+                        runs.append(PlannedRun(id: RunIdentity.id(ofKey: key), key: key, featureSet: set.definition,
+                                               algorithm: grid.algorithm, parameters: params, replicate: replicate,
+                                               seed: RunIdentity.seed(ofKey: key), config: config))
+                    }
+                }
+            }
+        }
+        return runs
+    }
+
+    static func cartesian(_ axes: [(parameter: String, values: [ParamValue])]) -> [[String: ParamValue]] {
+        var out: [[String: ParamValue]] = [[:]]
+        for axis in axes {
+            out = out.flatMap { partial in axis.values.map { v in partial.merging([axis.parameter: v]) { $1 } } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SeglabLedger
+import SeglabRunner
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run an experiment's grid in parallel and record it in the ledger.")
+
+    @Argument(help: "The experiment file (JSON).")
+    var file: String
+
+    @OptionGroup var ledgerOption: LedgerOption
+
+    @Option(help: "Folder for artifacts: <results>/<experiment>/<run-id>/.")
+    var results: String = "results"
+
+    @Option(help: "Runs at once (default: the number of cores). Results never depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Run again the runs the ledger already has as completed.")
+    var force = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        // Every check on the input happens before the ledger is opened: bad input never
+        // writes to it.
+        let prepared = try prepareExperiment(file)
+        let ledger = try Ledger(path: ledgerOption.ledger)
+        let runner = GridRunner(prepared: prepared, ledger: ledger,
+                                options: RunOptions(resultsDirectory: results, jobs: jobs, force: force))
+        let s = try runner.run()
+        let ran = s.completed + s.failed
+        Log.info("\(prepared.experiment.name): \(s.planned) runs; \(ran == 0 ? "no run executed" : "\(ran) executed"), \(s.skipped) skipped (already completed), \(s.completed) completed, \(s.failed) failed")
+        Log.info("ledger: \(ledgerOption.ledger); artifacts: \(results)/\(prepared.experiment.name)/")
+        if s.failed > 0 { throw ExitCode(1) }
+    }
+}

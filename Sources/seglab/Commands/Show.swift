@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SeglabLedger
+import SeglabRunner
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a run's configuration, metrics, cluster sizes and artifacts.")
+
+    @Argument(help: "The run id (or a unique prefix of it).")
+    var runID: String
+
+    @OptionGroup var ledgerOption: LedgerOption
+
+    @Option(help: "table or json.")
+    var format: ShowFormat = .table
+
+    enum ShowFormat: String, ExpressibleByArgument { case table, json }
+
+    func run() throws {
+        let ledger = try ledgerOption.openExisting()
+        guard let d = try ledger.run(id: try resolveRunID(runID, in: ledger)) else { throw UsageError("no run \(runID)") }
+        let r = d.run
+        let recipe = try? RunRecipe(json: r.configJSON)
+        switch format {
+        case .json:
+            func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+            let v = JSONValue.object([
+                ("id", .string(r.id)), ("key", .string(r.key)), ("experiment", .string(r.experiment)),
+                ("experiments", .array(d.experiments.map { .string($0) })),
+                ("feature_set", .string(r.featureSet)), ("algorithm", .string(r.algorithm)),
+                ("params", (try? JSONParser.parse(Array(r.paramsJSON.utf8))) ?? .string(r.paramsJSON)),
+                ("seed", .int(Int(r.seed))), ("replicate", .int(r.replicate)), ("status", .string(r.status.rawValue)),
+                ("error", opt(r.error)), ("started_at", opt(r.startedAt)), ("finished_at", opt(r.finishedAt)),
+                ("duration_s", r.durationS.map { .real($0) } ?? .null), ("dataset_sha256", opt(r.datasetSHA256)),
+                ("code_version", opt(r.codeVersion)), ("results_dir", opt(r.resultsDir)),
+                ("config", recipe?.config ?? .null),
+                ("metrics", .object(d.metrics.map { ($0.name, $0.value.map { .real($0) } ?? .null) })),
+                ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
+                ("artifacts", .array(d.artifacts.map {
+                    .object([("name", .string($0.name)), ("path", .string($0.path)), ("sha256", .string($0.sha256)), ("bytes", .int($0.bytes))])
+                })),
+            ])
+            writeStdout(JSONWriter.pretty(v))
+        case .table:
+            var out = """
+            run          \(r.id)
+            key          \(r.key)
+            experiments  \(d.experiments.joined(separator: ", "))
+            feature set  \(r.featureSet)
+            algorithm    \(r.algorithm) \(r.paramsJSON)
+            seed         \(r.seed) (replicate \(r.replicate))
+            status       \(r.status.rawValue)\(r.error.map { ": \($0)" } ?? "")
+            started      \(r.startedAt ?? "-")
+            finished     \(r.finishedAt ?? "-")\(r.durationS.map { String(format: " (%.3f s)", $0) } ?? "")
+            dataset      \(r.datasetSHA256 ?? "-")
+            code         \(r.codeVersion ?? "-")
+
+            """
+            if let fs = recipe?.config["feature_set"] { out += "features     \(JSONWriter.canonical(fs))\n" }
+            let total = d.clusters.reduce(0) { $0 + $1.size }
+            out += "\nmetrics\n" + TextTable(header: ["name", "value"], rows: d.metrics.map { [$0.name, $0.value.map { $0.description } ?? "NULL"] }).text()
+            out += "\nclusters\n" + TextTable(header: ["cluster", "size", "share"], rows: d.clusters.map {
+                [String($0.cluster), String($0.size), total > 0 ? String(format: "%.4f", Double($0.size) / Double(total)) : ""]
+            }).text()
+            out += "\nartifacts\n" + TextTable(header: ["name", "bytes", "sha256", "path"], rows: d.artifacts.map {
+                [$0.name, String($0.bytes), $0.sha256, $0.path]
+            }).text()
+            writeStdout(out)
+        }
+    }
+}

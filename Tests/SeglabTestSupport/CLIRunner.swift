@@ -1,0 +1,50 @@
+import Foundation
+
+/// Runs the real `seglab` binary, as a user would, and captures what it prints.
+public enum CLIRunner {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The `seglab` executable built beside the test bundle (`swift test` builds every product).
+    public static var binary: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // On macOS the test binary lives inside an .xctest bundle.
+        while dir.pathExtension == "xctest" || dir.lastPathComponent == "MacOS" || dir.lastPathComponent == "Contents" {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("seglab")
+    }
+
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: URL) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh temporary folder, removed by the caller's `addTeardownBlock`.
+    public static func temporaryDirectory() throws -> URL {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("seglab-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+}
