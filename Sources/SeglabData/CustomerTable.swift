@@ -47,3 +47,18 @@ public struct DataReport: Sendable, Equatable, Codable {
         self.source = source; self.steps = steps; self.customers = customers
     }
 }
+
+extension CustomerTable {
+    /// The customers at `indices`, in that order, every column and the truth kept aligned.
+    func selectingRows(_ indices: [Int]) -> CustomerTable {
+        var t = self
+        t.ids = indices.map { ids[$0] }
+        t.numeric = numeric.selectingRows(indices)
+        t.categorical = categorical.map { column in indices.map { column[$0] } }
+        t.truth = truth.map { truth in indices.map { truth[$0] } }
+        return t
+    }
+
+    /// The index of numeric column `name`, if present.
+    func numericIndex(_ name: String) -> Int? { numericNames.firstIndex(of: name) }
+}

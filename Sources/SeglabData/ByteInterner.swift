@@ -1,0 +1,134 @@
+import Foundation
+
+/// An open-addressing hash index over byte strings kept elsewhere: it stores only each
+/// entry's hash and hands equality checks back to the caller. Entries are numbered in
+/// insertion order, so nothing built on it depends on hash or table order.
+struct ByteHashIndex {
+    private var slots: [Int32]  // 0 = empty, else entry + 1
+    private var hashes: [UInt64] = []
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { hashes.count }
+
+    /// A fast 64-bit hash of `bytes` (word-at-a-time multiply-xorshift mixing).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let n = raw.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            for k in i ..< n { w |= UInt64(raw[k]) << (8 * UInt64(k - i)) }
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+        }
+        h = (h ^ (h >> 32)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
+    }
+
+    /// The entry with this hash for which `matches` holds, else the free slot to insert at.
+    @inline(__always)
+    func find(hash: UInt64, matches: (Int) -> Bool) -> (entry: Int?, slot: Int) {
+        var s = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let e = Int(slots[s]) - 1
+            if e < 0 { return (nil, s) }
+            if hashes[e] == hash, matches(e) { return (e, s) }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// Adds a new entry at the slot `find` returned; returns its number.
+    @discardableResult
+    mutating func insert(hash: UInt64, slot: Int) -> Int {
+        let e = hashes.count
+        hashes.append(hash)
+        slots[slot] = Int32(e + 1)
+        if hashes.count * 2 > slots.count { rehash() }
+        return e
+    }
+
+    private mutating func rehash() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        mask = slots.count - 1
+        for (e, h) in hashes.enumerated() {
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = Int32(e + 1)
+        }
+    }
+}
+
+/// Numbers distinct byte strings (customer ids, invoices, products) 0, 1, 2… in order of
+/// first appearance, keeping one copy of each. Consecutive repeats (rows of one invoice)
+/// skip the hash lookup.
+struct ByteInterner {
+    private var index = ByteHashIndex()
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var last = -1
+
+    var count: Int { index.count }
+
+    private func bytesEqual(_ e: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[e], n = offsets[e + 1] - start
+        guard n == key.count else { return false }
+        if n == 0 { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, n) == 0 }
+    }
+
+    /// The number of `key`, adding it when new.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if last >= 0, bytesEqual(last, key) { return Int32(last) }
+        let h = ByteHashIndex.hash(key)
+        let (found, slot) = index.find(hash: h) { bytesEqual($0, key) }
+        if let found { last = found; return Int32(found) }
+        arena.append(contentsOf: key)
+        offsets.append(arena.count)
+        last = index.insert(hash: h, slot: slot)
+        return Int32(last)
+    }
+
+    /// The text of entry `i`.
+    func string(_ i: Int) -> String {
+        String(decoding: arena[offsets[i] ..< offsets[i + 1]], as: UTF8.self)
+    }
+}
+
+/// Finds exact duplicate records of a CSV file: two records are duplicates when their raw
+/// text (terminator excluded) is byte-identical. Remembers each distinct record's span.
+struct RecordDeduplicator {
+    private var index = ByteHashIndex(capacity: 1 << 16)
+    private var spans: [(start: Int, end: Int)] = []
+    private var lines: [Int] = []
+
+    /// The line number of the earlier identical record, or nil (and the record is remembered).
+    mutating func earlierCopy(of reader: CSVReader) -> Int? {
+        let bytes = reader.recordBytes
+        let h = ByteHashIndex.hash(bytes)
+        let (found, slot) = index.find(hash: h) { e in
+            let s = spans[e]
+            return s.end - s.start == bytes.count
+                && (bytes.isEmpty || memcmp(reader.bytes(from: s.start, to: s.end).baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        if let found { return lines[found] }
+        index.insert(hash: h, slot: slot)
+        spans.append((reader.recordStart, reader.recordEnd))
+        lines.append(reader.line)
+        return nil
+    }
+}

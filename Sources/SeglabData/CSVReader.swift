@@ -1,0 +1,314 @@
+import Foundation
+
+/// A hand-written RFC 4180 reader over the bytes of a UTF-8 file: the header, then one record
+/// at a time, each field a byte span into the file (no per-field allocation).
+///
+/// Rules: fields are separated by `,`, records end with LF, CRLF or a lone CR; a field in
+/// double quotes may hold commas, line breaks and doubled quotes (`""`); a quote inside an
+/// unquoted field is kept as a literal (as pandas and Python's csv do); a leading UTF-8 BOM is
+/// skipped; blank lines are skipped. Bad input — another encoding, invalid UTF-8, an
+/// unterminated quote, text after a closing quote, a record with the wrong number of fields,
+/// an empty file, a repeated header name — throws a `DataError` naming the row (the 1-based
+/// line where the record starts, the header being line 1) and the column.
+///
+///     let csv = try CSVReader(path: path)
+///     while try csv.next() { let id = csv.string(0) }
+final class CSVReader {
+    let path: String
+    /// Header names, in file order.
+    private(set) var header: [String] = []
+    /// 1-based line where the current record starts.
+    private(set) var line = 0
+    /// Byte offsets of the current record's text (terminator excluded), for duplicate checks.
+    private(set) var recordStart = 0, recordEnd = 0
+
+    /// The whole file, read once; owned by the reader so field spans stay valid while it lives.
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let base: UnsafePointer<UInt8>
+    private let end: Int
+    private var pos: Int
+    private var nextLine = 1
+    /// Where the first record after the header starts, for `rewind()`.
+    private var bodyPos = 0, bodyLine = 1
+    private var capacity: Int
+    private var fieldCount = 0
+    private var starts: UnsafeMutablePointer<Int>
+    private var ends: UnsafeMutablePointer<Int>
+    /// Whether a field was quoted and holds a doubled quote, so its bytes need unescaping.
+    private var escaped: UnsafeMutablePointer<Bool>
+
+    /// Reads the file in one go, checks its encoding and parses the header.
+    init(path: String) throws {
+        self.path = path
+        (storage, end) = try Self.readAll(path)
+        base = UnsafePointer(storage)
+        pos = 0
+        capacity = 64
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        escaped = .allocate(capacity: capacity)
+        try checkEncoding()
+        guard try readRecord(expecting: nil) else { throw DataError(file: path, row: 1, "the file is empty (no header row)") }
+        header = (0 ..< fieldCount).map { string($0) }
+        bodyPos = pos; bodyLine = nextLine
+        var seen = Set<String>()
+        for name in header where !seen.insert(name).inserted {
+            throw DataError(file: path, row: 1, column: name, "the header names this column twice")
+        }
+    }
+
+    deinit {
+        starts.deallocate(); ends.deallocate(); escaped.deallocate(); storage.deallocate()
+    }
+
+    /// The file's bytes in one buffer (one `read` loop; no per-line I/O).
+    private static func readAll(_ path: String) throws -> (UnsafeMutablePointer<UInt8>, Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError(file: path, "cannot read the file (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DataError(file: path, "cannot read the file (not a regular file)")
+        }
+        let size = Int(st.st_size)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        var done = 0
+        while done < size {
+            let n = read(fd, buffer + done, size - done)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                buffer.deallocate()
+                throw DataError(file: path, "cannot read the file (\(n < 0 ? String(cString: strerror(errno)) : "it shrank while being read"))")
+            }
+            done += n
+        }
+        return (buffer, size)
+    }
+
+    /// The column index of `name`, or a `DataError` listing the header.
+    func column(_ name: String, role: String) throws -> Int {
+        guard let j = header.firstIndex(of: name) else {
+            throw DataError(file: path, row: 1, column: name,
+                            "no column named '\(name)' (the \(role) column); the header has: \(header.joined(separator: ", "))")
+        }
+        return j
+    }
+
+    /// Goes back to the first record after the header (for a second pass).
+    func rewind() { pos = bodyPos; nextLine = bodyLine }
+
+    /// Advances to the next record; false at the end of the file.
+    func next() throws -> Bool { try readRecord(expecting: header.count) }
+
+    /// The raw bytes of field `i` (inside the quotes; a doubled quote is still doubled when
+    /// `isEscaped(i)`).
+    @inline(__always)
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
+    }
+
+    @inline(__always)
+    func isEscaped(_ i: Int) -> Bool { escaped[i] }
+
+    @inline(__always)
+    func isEmpty(_ i: Int) -> Bool { ends[i] == starts[i] }
+
+    /// Field `i` as text, doubled quotes undone.
+    func string(_ i: Int) -> String {
+        let raw = field(i)
+        guard escaped[i] else { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: Self.unescape(raw), as: UTF8.self)
+    }
+
+    /// Field `i`'s value bytes, doubled quotes undone, handed to `body`.
+    @inline(__always)
+    func withValue<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        guard escaped[i] else { return try body(field(i)) }
+        return try Self.unescape(field(i)).withUnsafeBufferPointer(body)
+    }
+
+    /// The whole current record's bytes (terminator excluded).
+    @inline(__always)
+    var recordBytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + recordStart, count: recordEnd - recordStart)
+    }
+
+    /// Record bytes at an earlier span (the file stays mapped while the reader lives).
+    @inline(__always)
+    func bytes(from start: Int, to stop: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + start, count: stop - start)
+    }
+
+    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(raw.count)
+        var k = 0
+        while k < raw.count {
+            out.append(raw[k])
+            k += raw[k] == quote ? 2 : 1
+        }
+        return out
+    }
+
+    // MARK: - Encoding
+
+    private func checkEncoding() throws {
+        let b = UnsafeBufferPointer(start: base, count: end)
+        func starts(with prefix: [UInt8]) -> Bool { b.count >= prefix.count && zip(prefix, b).allSatisfy { $0 == $1 } }
+        if starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
+        let named: String?
+        if starts(with: [0xFF, 0xFE, 0, 0]) { named = "UTF-32 little-endian (byte-order mark FF FE 00 00)" }
+        else if starts(with: [0, 0, 0xFE, 0xFF]) { named = "UTF-32 big-endian (byte-order mark 00 00 FE FF)" }
+        else if starts(with: [0xFF, 0xFE]) { named = "UTF-16 little-endian (byte-order mark FF FE)" }
+        else if starts(with: [0xFE, 0xFF]) { named = "UTF-16 big-endian (byte-order mark FE FF)" }
+        else if let z = b.prefix(4096).firstIndex(of: 0) {
+            // NUL bytes in text mean a wide encoding: their position in the 2/4-byte units says which.
+            let zeros = (0 ..< min(4, b.count)).map { b[$0] == 0 }
+            if zeros == [false, true, true, true] { named = "UTF-32 little-endian (NUL bytes)" }
+            else if zeros == [true, true, true, false] { named = "UTF-32 big-endian (NUL bytes)" }
+            else if zeros.count >= 2, zeros[0] != zeros[1] {
+                named = zeros[1] ? "UTF-16 little-endian (NUL bytes)" : "UTF-16 big-endian (NUL bytes)"
+            } else {
+                throw DataError(file: path, row: Self.lineNumber(b, upTo: z),
+                                "is not UTF-8 text: it contains a NUL byte at offset \(z)")
+            }
+        } else { named = nil }
+        if let named {
+            throw DataError(file: path, "is not UTF-8 (looks like \(named)); save it as UTF-8")
+        }
+    }
+
+    private static func lineNumber(_ b: UnsafeBufferPointer<UInt8>, upTo offset: Int) -> Int {
+        1 + b[..<offset].reduce(0) { $0 + ($1 == lf ? 1 : 0) }
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `p` (lead byte ≥ 0x80), or nil.
+    @inline(__always)
+    private func utf8SequenceLength(at p: Int) -> Int? {
+        let b0 = base[p]
+        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
+            p + k < end && base[p + k] >= lo && base[p + k] <= hi
+        }
+        switch b0 {
+        case 0xC2 ... 0xDF: return cont(1) ? 2 : nil
+        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : nil
+        case 0xE1 ... 0xEC, 0xEE ... 0xEF: return cont(1) && cont(2) ? 3 : nil
+        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : nil
+        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : nil
+        case 0xF1 ... 0xF3: return cont(1) && cont(2) && cont(3) ? 4 : nil
+        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : nil
+        default: return nil
+        }
+    }
+
+    /// Skips a non-ASCII character or a NUL byte at `pos`, or throws naming the cell.
+    private func skipSpecialByte(field: Int) throws {
+        if base[pos] >= 0x80, let n = utf8SequenceLength(at: pos) { pos += n; return }
+        let hex = String(base[pos], radix: 16, uppercase: true)
+        let what = base[pos] == 0 ? "a NUL byte" : "the invalid UTF-8 byte 0x\(hex) (Latin-1 or Windows-1252 text?)"
+        throw DataError(file: path, row: line, column: columnName(field), "is not UTF-8: \(what); save the file as UTF-8")
+    }
+
+    private func columnName(_ field: Int) -> String? {
+        header.isEmpty ? nil : (field < header.count ? header[field] : "field \(field + 1)")
+    }
+
+    // MARK: - Records
+
+    private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+
+    /// Byte classes: bit 0 ends an unquoted run (comma, CR, LF, NUL, non-ASCII), bit 1 ends a
+    /// quoted run (quote, LF, NUL, non-ASCII).
+    private static let classes: [UInt8] = (0 ..< 256).map { b -> UInt8 in
+        var c: UInt8 = 0
+        if b == 0x2C || b == 0x0D || b == 0x0A || b == 0 || b >= 0x80 { c |= 1 }
+        if b == 0x22 || b == 0x0A || b == 0 || b >= 0x80 { c |= 2 }
+        return c
+    }
+
+    private func grow() {
+        let newCapacity = capacity * 2
+        func moved<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
+            q.moveInitialize(from: p, count: capacity)
+            p.deallocate()
+            return q
+        }
+        starts = moved(starts); ends = moved(ends); escaped = moved(escaped)
+        capacity = newCapacity
+    }
+
+    /// Parses one record into the field spans; `expecting` is the header's field count.
+    private func readRecord(expecting expected: Int?) throws -> Bool {
+        // Skip blank lines (as pandas does).
+        while pos < end, base[pos] == Self.lf || base[pos] == Self.cr {
+            if base[pos] == Self.cr, pos + 1 < end, base[pos + 1] == Self.lf { pos += 1 }
+            pos += 1; nextLine += 1
+        }
+        guard pos < end else { return false }
+        line = nextLine
+        recordStart = pos
+        fieldCount = 0
+        try Self.classes.withUnsafeBufferPointer { table in
+            while true {
+                if fieldCount == capacity {
+                    if let expected {
+                        throw DataError(file: path, row: line,
+                                        "has more than \(expected) fields; the header has \(expected) columns")
+                    }
+                    grow()
+                }
+                let f = fieldCount
+                if pos < end, base[pos] == Self.quote {
+                    pos += 1
+                    starts[f] = pos
+                    var hasDoubled = false
+                    while true {
+                        while pos < end, table[Int(base[pos])] & 2 == 0 { pos += 1 }
+                        guard pos < end else {
+                            throw DataError(file: path, row: line, column: columnName(f),
+                                            "the quoted field is never closed (unterminated quote or truncated file)")
+                        }
+                        let b = base[pos]
+                        if b == Self.quote {
+                            if pos + 1 < end, base[pos + 1] == Self.quote { hasDoubled = true; pos += 2; continue }
+                            break
+                        }
+                        if b == Self.lf { nextLine += 1; pos += 1; continue }
+                        try skipSpecialByte(field: f)
+                    }
+                    ends[f] = pos
+                    escaped[f] = hasDoubled
+                    pos += 1  // closing quote
+                    if pos < end, base[pos] != Self.comma, base[pos] != Self.lf, base[pos] != Self.cr {
+                        throw DataError(file: path, row: line, column: columnName(f),
+                                        "unexpected text after the closing quote of a quoted field")
+                    }
+                } else {
+                    starts[f] = pos
+                    while true {
+                        while pos < end, table[Int(base[pos])] & 1 == 0 { pos += 1 }
+                        if pos < end, base[pos] == 0 || base[pos] >= 0x80 { try skipSpecialByte(field: f); continue }
+                        break
+                    }
+                    ends[f] = pos
+                    escaped[f] = false
+                }
+                fieldCount += 1
+                if pos < end, base[pos] == Self.comma { pos += 1; continue }
+                recordEnd = pos
+                if pos < end {
+                    if base[pos] == Self.cr, pos + 1 < end, base[pos + 1] == Self.lf { pos += 1 }
+                    pos += 1
+                    nextLine += 1
+                }
+                break
+            }
+        }
+        if let expected, fieldCount < expected {
+            throw DataError(file: path, row: line, column: header[fieldCount],
+                            "has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(header[fieldCount])' on; truncated line?)")
+        }
+        return true
+    }
+}

@@ -1,0 +1,112 @@
+import SeglabNumerics
+
+/// Reads a customers_csv (SPEC §1): one row per customer, the id column, an optional truth
+/// column (kept as text, never a feature), every other column a candidate feature.
+///
+/// A column is numeric when each non-empty cell is a number (or `NaN`/`inf`, which are then bad
+/// input); otherwise it is text, usable through a feature set's `onehot`. Exact duplicate rows
+/// (identical raw text) are dropped under `duplicates: drop`; the same id on two rows that are
+/// not exact copies is bad input naming both rows.
+enum CustomersCSVLoader {
+    /// Header positions of the candidate columns, by kind, in file order.
+    struct Layout {
+        var id: Int
+        var truth: Int?
+        var numeric: [Int]
+        var categorical: [Int]
+        /// The line of the earlier identical row, for each record that is an exact copy.
+        var copyOf: [Int?]
+    }
+
+    /// First pass: classify the columns and find exact duplicates.
+    static func layout(_ csv: CSVReader, _ source: CustomersCSVSource) throws -> Layout {
+        let idCol = try csv.column(source.id, role: "id")
+        let truthCol = try source.truth.map { try csv.column($0, role: "truth") }
+        let candidates = csv.header.indices.filter { $0 != idCol && $0 != truthCol }
+        var isText = [Bool](repeating: false, count: csv.header.count)
+        var copyOf: [Int?] = []
+        var dedup = RecordDeduplicator()
+        while try csv.next() {
+            for j in candidates where !isText[j] {
+                if case .invalid = NumberParser.parse(csv.field(j)) { isText[j] = true }
+            }
+            copyOf.append(dedup.earlierCopy(of: csv))
+        }
+        return Layout(id: idCol, truth: truthCol, numeric: candidates.filter { !isText[$0] },
+                      categorical: candidates.filter { isText[$0] }, copyOf: copyOf)
+    }
+
+    static func candidates(_ source: CustomersCSVSource) throws -> (numeric: [String], categorical: [String]) {
+        let csv = try CSVReader(path: source.path)
+        let l = try layout(csv, source)
+        return (l.numeric.map { csv.header[$0] }, l.categorical.map { csv.header[$0] })
+    }
+
+    /// Loads the table with the used columns (nil: every candidate) and applies
+    /// `duplicates` and `missing`.
+    static func load(_ source: CustomersCSVSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
+        let path = source.path
+        let csv = try CSVReader(path: path)
+        let l = try layout(csv, source)
+        let header = csv.header
+        if let usedColumns {
+            let candidates = Set((l.numeric + l.categorical).map { header[$0] })
+            for name in usedColumns.sorted() where !candidates.contains(name) {
+                let why = name == source.id ? "is the id column" : name == source.truth ? "is the truth column, never a feature"
+                    : "is not a column of the file"
+                throw DataError(file: path, column: name, "\(why); candidate feature columns: \((l.numeric + l.categorical).map { header[$0] }.joined(separator: ", "))")
+            }
+        }
+        let numericCols = l.numeric.filter { usedColumns?.contains(header[$0]) ?? true }
+        let textCols = l.categorical.filter { usedColumns?.contains(header[$0]) ?? true }
+
+        var ids: [String] = [], truth: [String] = [], lines: [Int] = []
+        var values: [Double] = []
+        var text = [[String]](repeating: [], count: textCols.count)
+        var firstRowOf: [String: Int] = [:]
+        var record = -1, copies = 0
+        csv.rewind()
+        while try csv.next() {
+            record += 1
+            if l.copyOf[record] != nil && cleaning.duplicates == .drop { copies += 1; continue }
+            let id = csv.string(l.id)
+            if id.isEmpty { throw DataError(file: path, row: csv.line, column: header[l.id], "is empty; every customer needs an id") }
+            if let earlier = firstRowOf[id], l.copyOf[record] == nil {
+                throw DataError(file: path, row: csv.line, column: header[l.id],
+                                "id '\(id)' also appears on row \(earlier) with different values")
+            }
+            if firstRowOf[id] == nil { firstRowOf[id] = csv.line }
+            ids.append(id)
+            lines.append(csv.line)
+            if let t = l.truth { truth.append(csv.string(t)) }
+            for j in numericCols {
+                switch NumberParser.parse(csv.field(j)) {
+                case .number(let v): values.append(v)
+                case .empty: values.append(.nan)
+                case .nonFinite:
+                    throw DataError(file: path, row: csv.line, column: header[j],
+                                    "'\(csv.string(j))' is not a finite number (NaN and infinities are bad input; leave the cell empty for a missing value)")
+                case .invalid: preconditionFailure("column classified numeric")
+                }
+            }
+            for (k, j) in textCols.enumerated() { text[k].append(csv.string(j)) }
+        }
+        if ids.isEmpty { throw DataError(file: path, row: 2, "has a header but no customer rows") }
+
+        let records = record + 1
+        var steps = [DataReport.Step(step: "read", rowsIn: records, rowsOut: records,
+                                     detail: "\(records) rows, \(header.count) columns")]
+        if cleaning.duplicates == .drop {
+            steps.append(.init(step: "duplicates", rowsIn: records, rowsOut: records - copies, detail: "exact copies of an earlier row"))
+        }
+        var table = CustomerTable(ids: ids, numericNames: numericCols.map { header[$0] },
+                                  numeric: Matrix(rows: ids.count, cols: numericCols.count, storage: values),
+                                  categoricalNames: textCols.map { header[$0] }, categorical: text,
+                                  truth: l.truth == nil ? nil : truth,
+                                  report: DataReport(source: "customers_csv"))
+        steps.append(try MissingValues.apply(cleaning.missing, to: &table, lines: lines, path: path))
+        if table.count == 0 { throw DataError(file: path, "no customer is left after clean.missing: drop") }
+        table.report = DataReport(source: "customers_csv", steps: steps, customers: table.count)
+        return table
+    }
+}
