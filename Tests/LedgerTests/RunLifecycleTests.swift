@@ -19,44 +19,45 @@ final class RunLifecycleTests: XCTestCase {
         XCTAssertEqual(try ledger.experiment(named: "exp")?.runIDs, ["aaaaaaaaaaaa", "bbbbbbbbbbbb"])
     }
 
-    func testRegisterPendingDoesNotDemoteCompletedRunsButResetsOthers() throws {
+    /// One run in each status, by status.
+    private func ledgerWithOneRunPerStatus() throws -> (Ledger, [RunStatus: String]) {
         let ledger = try makeLedger()
-        let ids = ["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc", "dddddddddddd"]
-        try ledger.registerPending(ids.map { plannedRun($0) })
-        try ledger.markRunning(id: ids[0], startedAt: "t1")
-        try ledger.complete(outcome(ids[0]))
-        try ledger.markRunning(id: ids[1], startedAt: "t1")
-        try ledger.fail(id: ids[1], error: "singular covariance", finishedAt: "t2", durationS: 0.5)
-        try ledger.markRunning(id: ids[2], startedAt: "t1")
-        try ledger.markInterrupted(ids: [ids[2]])
-        try ledger.markRunning(id: ids[3], startedAt: "t1")  // left running by a process that died
+        let ids: [RunStatus: String] = [.completed: "aaaaaaaaaaaa", .failed: "bbbbbbbbbbbb", .interrupted: "cccccccccccc",
+                                        .running: "dddddddddddd", .pending: "eeeeeeeeeeee"]
+        try ledger.registerPending(ids.values.sorted().map { plannedRun($0) })
+        for status in [RunStatus.completed, .failed, .interrupted, .running] {
+            try ledger.markRunning(id: ids[status]!, startedAt: "t1")
+        }
+        try ledger.complete(outcome(ids[.completed]!))
+        try ledger.fail(id: ids[.failed]!, error: "singular covariance", finishedAt: "t2", durationS: 0.5)
+        try ledger.markInterrupted(ids: [ids[.interrupted]!])
+        return (ledger, ids)
+    }
 
-        try ledger.registerPending(ids.map { plannedRun($0) } + [plannedRun("eeeeeeeeeeee")])
-        XCTAssertEqual(try ledger.statuses(of: ids + ["eeeeeeeeeeee"]), [
-            ids[0]: .completed, ids[1]: .pending, ids[2]: .pending, ids[3]: .pending, "eeeeeeeeeeee": .pending,
+    func testRegisterPendingDoesNotDemoteCompletedRunsButResetsOthers() throws {
+        let (ledger, ids) = try ledgerWithOneRunPerStatus()
+        // The `running` one stands for a run left behind by a process that died.
+        try ledger.registerPending(ids.values.sorted().map { plannedRun($0) } + [plannedRun("ffffffffffff")])
+        XCTAssertEqual(try ledger.statuses(of: ids.values.sorted() + ["ffffffffffff"]), [
+            ids[.completed]!: .completed, ids[.failed]!: .pending, ids[.interrupted]!: .pending,
+            ids[.running]!: .pending, ids[.pending]!: .pending, "ffffffffffff": .pending,
         ])
-        let completed = try XCTUnwrap(ledger.run(id: ids[0]))
+        let completed = try XCTUnwrap(ledger.run(id: ids[.completed]!))
         XCTAssertEqual(completed.run.finishedAt, "2026-01-01T00:01:00Z")
         XCTAssertEqual(completed.metrics, [MetricRecord(name: "silhouette", value: 0.5)])
-        let reset = try XCTUnwrap(ledger.run(id: ids[1])).run
+        let reset = try XCTUnwrap(ledger.run(id: ids[.failed]!)).run
         XCTAssertNil(reset.error)
         XCTAssertNil(reset.startedAt)
         XCTAssertNil(reset.finishedAt)
     }
 
     func testMarkInterruptedOnlyTouchesRunningRows() throws {
-        let ledger = try makeLedger()
-        let ids = ["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc", "dddddddddddd"]
-        try ledger.registerPending(ids.map { plannedRun($0) })
-        try ledger.markRunning(id: ids[0], startedAt: "t1")
-        try ledger.complete(outcome(ids[0]))
-        try ledger.markRunning(id: ids[1], startedAt: "t1")
-        try ledger.markRunning(id: ids[2], startedAt: "t1")
-        try ledger.fail(id: ids[2], error: "boom", finishedAt: "t2", durationS: 1)
-
-        XCTAssertEqual(try ledger.markInterrupted(ids: ids + ["nosuchrun000"]), 1)
-        XCTAssertEqual(try ledger.statuses(of: ids),
-                       [ids[0]: .completed, ids[1]: .interrupted, ids[2]: .failed, ids[3]: .pending])
+        let (ledger, ids) = try ledgerWithOneRunPerStatus()
+        XCTAssertEqual(try ledger.markInterrupted(ids: ids.values.sorted() + ["nosuchrun000"]), 1)
+        XCTAssertEqual(try ledger.statuses(of: ids.values.sorted()), [
+            ids[.completed]!: .completed, ids[.failed]!: .failed, ids[.interrupted]!: .interrupted,
+            ids[.running]!: .interrupted, ids[.pending]!: .pending,
+        ])
     }
 
     func testFailRecordsTheReasonAndForcedRerunClearsOldResults() throws {

@@ -18,29 +18,30 @@ extension Ledger {
 
             // Values are checked as they are written: the transaction, not a pre-pass, is what
             // keeps a refused outcome from leaving anything behind.
+            let insertMetric = try db.cachedStatement(sql: "INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)")
             for name in outcome.metrics.keys.sorted() {
                 let value = outcome.metrics[name] ?? nil
                 if let value, !value.isFinite {
                     throw LedgerError.nonFiniteMetric(runID: id, name: name, value: value)
                 }
-                try db.execute(sql: "INSERT INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
-                               arguments: [id, name, value])
+                try insertMetric.execute(arguments: [id, name, value])
             }
+            let insertCluster = try db.cachedStatement(sql: "INSERT INTO clusters (run_id, cluster, size) VALUES (?, ?, ?)")
             var clusterIDs = Set<Int>()
             for cluster in outcome.clusters {
                 guard clusterIDs.insert(cluster.cluster).inserted else {
                     throw LedgerError.duplicate(owner: "run \(id)", what: "cluster \(cluster.cluster)")
                 }
-                try db.execute(sql: "INSERT INTO clusters (run_id, cluster, size) VALUES (?, ?, ?)",
-                               arguments: [id, cluster.cluster, cluster.size])
+                try insertCluster.execute(arguments: [id, cluster.cluster, cluster.size])
             }
+            let insertArtifact = try db.cachedStatement(
+                sql: "INSERT INTO artifacts (run_id, name, path, sha256, bytes) VALUES (?, ?, ?, ?, ?)")
             var artifactNames = Set<String>()
             for artifact in outcome.artifacts {
                 guard artifactNames.insert(artifact.name).inserted else {
                     throw LedgerError.duplicate(owner: "run \(id)", what: "artifact \(artifact.name)")
                 }
-                try db.execute(sql: "INSERT INTO artifacts (run_id, name, path, sha256, bytes) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, artifact.name, artifact.path, artifact.sha256, artifact.bytes])
+                try insertArtifact.execute(arguments: [id, artifact.name, artifact.path, artifact.sha256, artifact.bytes])
             }
         }
     }

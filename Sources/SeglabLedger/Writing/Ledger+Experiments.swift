@@ -41,10 +41,11 @@ extension Ledger {
 
     static func linkRuns(_ db: Database, experiment: String, runIDs: [String]) throws {
         try requireExperiment(db, experiment)
+        let runExists = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
+        let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO experiment_runs (experiment, run_id) VALUES (?, ?)")
         for id in runIDs {
-            guard try RunRecord.exists(db, key: id) else { throw LedgerError.unknownRun(id: id) }
-            try db.execute(sql: "INSERT OR IGNORE INTO experiment_runs (experiment, run_id) VALUES (?, ?)",
-                           arguments: [experiment, id])
+            guard try Bool.fetchOne(runExists, arguments: [id]) != nil else { throw LedgerError.unknownRun(id: id) }
+            try link.execute(arguments: [experiment, id])
         }
     }
 

@@ -20,26 +20,23 @@ extension Ledger {
 
     static func registerPending(_ db: Database, _ runs: [RunRecord]) throws {
         var knownExperiments = Set<String>()
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO runs (id, key, experiment, feature_set, algorithm, params_json, seed, replicate, status,
+                              dataset_sha256, code_version, config_json, results_dir)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = 'pending', error = NULL, started_at = NULL,
+                finished_at = NULL, duration_s = NULL
+            WHERE runs.status <> 'completed'
+            """)
         for run in runs {
-            if try RunRecord.exists(db, key: run.id) {
-                try db.execute(sql: """
-                    UPDATE runs SET status = 'pending', error = NULL, started_at = NULL,
-                        finished_at = NULL, duration_s = NULL
-                    WHERE id = ? AND status <> 'completed'
-                    """, arguments: [run.id])
-                continue
-            }
             guard run.seed < 1 << 63 else { throw LedgerError.seedOutOfRange(runID: run.id, seed: run.seed) }
             if knownExperiments.insert(run.experiment).inserted {
                 try requireExperiment(db, run.experiment)
             }
-            var fresh = run
-            fresh.status = .pending
-            fresh.error = nil
-            fresh.startedAt = nil
-            fresh.finishedAt = nil
-            fresh.durationS = nil
-            try fresh.insert(db)
+            try upsert.execute(arguments: [
+                run.id, run.key, run.experiment, run.featureSet, run.algorithm, run.paramsJSON, Int64(run.seed),
+                run.replicate, run.datasetSHA256, run.codeVersion, run.configJSON, run.resultsDir,
+            ])
         }
     }
 }

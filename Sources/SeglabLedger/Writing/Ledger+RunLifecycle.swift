@@ -42,7 +42,7 @@ extension Ledger {
 
     static func deleteResults(_ db: Database, runID: String) throws {
         for table in ["metrics", "clusters", "artifacts"] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [runID])
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE run_id = ?").execute(arguments: [runID])
         }
     }
 }
