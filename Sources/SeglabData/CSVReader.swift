@@ -251,13 +251,10 @@ final class CSVReader {
         fieldCount = 0
         try Self.classes.withUnsafeBufferPointer { table in
             while true {
-                if fieldCount == capacity {
-                    if let expected {
-                        throw DataError(file: path, row: line,
-                                        "has more than \(expected) fields; the header has \(expected) columns")
-                    }
-                    grow()
+                if let expected, fieldCount == expected {
+                    throw DataError(file: path, row: line, "has more than \(expected) fields; the header has \(expected) columns")
                 }
+                if fieldCount == capacity { grow() }
                 let f = fieldCount
                 if pos < end, base[pos] == Self.quote {
                     pos += 1

@@ -47,14 +47,17 @@ public enum SyntheticGenerator {
         let n = max(0, s.customers), segments = max(1, s.segments)
         let profiles = profiles(segments, seed: s.seed)
 
-        // Segment s gets weight S − s; one customer each first, the rest by largest remainder.
-        let base = min(n / segments, 1)
-        let rest = n - base * segments
+        // Segment s gets weight S − s: counts by largest remainder, then any empty segment takes
+        // one customer from the largest (when there are enough customers).
         let totalWeight = Double(segments * (segments + 1) / 2)
-        let exact = (0 ..< segments).map { Double(rest) * Double(segments - $0) / totalWeight }
-        var counts = exact.map { base + Int($0.rounded(.down)) }
+        let exact = (0 ..< segments).map { Double(n) * Double(segments - $0) / totalWeight }
+        var counts = exact.map { Int($0.rounded(.down)) }
         let byRemainder = (0 ..< segments).sorted { (exact[$0] - exact[$0].rounded(.down), -$0) > (exact[$1] - exact[$1].rounded(.down), -$1) }
         for k in byRemainder.prefix(n - counts.reduce(0, +)) { counts[k] += 1 }
+        for k in 0 ..< segments where counts[k] == 0 && n >= segments {
+            counts[counts.indices.max { counts[$0] < counts[$1] }!] -= 1
+            counts[k] = 1
+        }
         var segmentOf = counts.enumerated().flatMap { [Int](repeating: $0.offset, count: $0.element) }
         var assign = Xoshiro256StarStar(seed: s.seed, stream: "synthetic.assign")
         assign.shuffle(&segmentOf)
