@@ -41,7 +41,8 @@ let package = Package(
         ]),
         .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics", "SeglabTestSupport"]),
-        .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"]),
+        // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
+        .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
         // GRDB directly too: the tests inspect the schema and hold locks like another process would.

@@ -1,21 +1,21 @@
 import Foundation
 
 /// An open-addressing hash index over byte strings kept elsewhere: it stores only each
-/// entry's hash and hands equality checks back to the caller. Entries are numbered in
-/// insertion order, so nothing built on it depends on hash or table order.
+/// entry's number and hash bits and hands equality checks back to the caller. Entries are
+/// numbered in insertion order, so nothing built on it depends on hash or table order.
 struct ByteHashIndex {
-    private var slots: [Int32]  // 0 = empty, else entry + 1
-    private var hashes: [UInt64] = []
+    /// 0 = empty, else the hash's upper 32 bits (which also pick the slot) above entry + 1,
+    /// so a probe touches one word and calls `matches` only on a 32-bit hash match.
+    private var slots: [UInt64]
     private var mask: Int
+    private(set) var count = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
-
-    var count: Int { hashes.count }
 
     /// A fast 64-bit hash of `bytes` (word-at-a-time multiply-xorshift mixing).
     @inline(__always)
@@ -42,11 +42,12 @@ struct ByteHashIndex {
     /// The entry with this hash for which `matches` holds, else the free slot to insert at.
     @inline(__always)
     func find(hash: UInt64, matches: (Int) -> Bool) -> (entry: Int?, slot: Int) {
-        var s = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash >> 32
+        var s = Int(truncatingIfNeeded: tag) & mask
         while true {
-            let e = Int(slots[s]) - 1
-            if e < 0 { return (nil, s) }
-            if hashes[e] == hash, matches(e) { return (e, s) }
+            let word = slots[s]
+            if word == 0 { return (nil, s) }
+            if word >> 32 == tag, matches(Int(word & 0xFFFF_FFFF) - 1) { return (Int(word & 0xFFFF_FFFF) - 1, s) }
             s = (s + 1) & mask
         }
     }
@@ -54,20 +55,21 @@ struct ByteHashIndex {
     /// Adds a new entry at the slot `find` returned; returns its number.
     @discardableResult
     mutating func insert(hash: UInt64, slot: Int) -> Int {
-        let e = hashes.count
-        hashes.append(hash)
-        slots[slot] = Int32(e + 1)
-        if hashes.count * 2 > slots.count { rehash() }
+        let e = count
+        slots[slot] = (hash >> 32) << 32 | UInt64(e + 1)
+        count += 1
+        if count * 2 > slots.count { rehash() }
         return e
     }
 
     private mutating func rehash() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
         mask = slots.count - 1
-        for (e, h) in hashes.enumerated() {
-            var s = Int(truncatingIfNeeded: h) & mask
+        for word in old where word != 0 {
+            var s = Int(truncatingIfNeeded: word >> 32) & mask
             while slots[s] != 0 { s = (s + 1) & mask }
-            slots[s] = Int32(e + 1)
+            slots[s] = word
         }
     }
 }

@@ -32,10 +32,12 @@ final class CSVReader {
     private var bodyPos = 0, bodyLine = 1
     private var capacity: Int
     private var fieldCount = 0
-    private var starts: UnsafeMutablePointer<Int>
-    private var ends: UnsafeMutablePointer<Int>
+    // Read for every field access: exempt from dynamic exclusivity checks (only `grow` and
+    // `readRecord` write them, never during an access).
+    @exclusivity(unchecked) private var starts: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
     /// Whether a field was quoted and holds a doubled quote, so its bytes need unescaping.
-    private var escaped: UnsafeMutablePointer<Bool>
+    @exclusivity(unchecked) private var escaped: UnsafeMutablePointer<Bool>
 
     /// Reads the file in one go, checks its encoding and parses the header.
     init(path: String) throws {
@@ -201,11 +203,12 @@ final class CSVReader {
         }
     }
 
-    /// Skips a non-ASCII character or a NUL byte at `pos`, or throws naming the cell.
-    private func skipSpecialByte(field: Int) throws {
-        if base[pos] >= 0x80, let n = utf8SequenceLength(at: pos) { pos += n; return }
-        let hex = String(base[pos], radix: 16, uppercase: true)
-        let what = base[pos] == 0 ? "a NUL byte" : "the invalid UTF-8 byte 0x\(hex) (Latin-1 or Windows-1252 text?)"
+    /// The length of the valid UTF-8 character at `p` (lead byte ≥ 0x80), or throws naming
+    /// the cell (invalid UTF-8 or a NUL byte).
+    private func specialByteLength(at p: Int, line: Int, field: Int) throws -> Int {
+        if base[p] >= 0x80, let n = utf8SequenceLength(at: p) { return n }
+        let hex = String(base[p], radix: 16, uppercase: true)
+        let what = base[p] == 0 ? "a NUL byte" : "the invalid UTF-8 byte 0x\(hex) (Latin-1 or Windows-1252 text?)"
         throw DataError(file: path, row: line, column: columnName(field), "is not UTF-8: \(what); save the file as UTF-8")
     }
 
@@ -239,72 +242,78 @@ final class CSVReader {
     }
 
     /// Parses one record into the field spans; `expecting` is the header's field count.
+    /// Works on local copies of the cursor (class properties would pay exclusivity checks per byte).
     private func readRecord(expecting expected: Int?) throws -> Bool {
+        let b = base, e = end
+        var p = pos, lineNo = nextLine
+        defer { pos = p; nextLine = lineNo }
         // Skip blank lines (as pandas does).
-        while pos < end, base[pos] == Self.lf || base[pos] == Self.cr {
-            if base[pos] == Self.cr, pos + 1 < end, base[pos + 1] == Self.lf { pos += 1 }
-            pos += 1; nextLine += 1
+        while p < e, b[p] == Self.lf || b[p] == Self.cr {
+            if b[p] == Self.cr, p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+            p += 1; lineNo += 1
         }
-        guard pos < end else { return false }
-        line = nextLine
-        recordStart = pos
-        fieldCount = 0
+        guard p < e else { return false }
+        let recordLine = lineNo
+        line = recordLine
+        recordStart = p
+        var n = 0
+        var (st, en, esc) = (starts, ends, escaped)
+        let limit = expected ?? Int.max
         try Self.classes.withUnsafeBufferPointer { table in
             while true {
-                if let expected, fieldCount == expected {
-                    throw DataError(file: path, row: line, "has more than \(expected) fields; the header has \(expected) columns")
+                if n == limit {
+                    throw DataError(file: path, row: recordLine, "has more than \(limit) fields; the header has \(limit) columns")
                 }
-                if fieldCount == capacity { grow() }
-                let f = fieldCount
-                if pos < end, base[pos] == Self.quote {
-                    pos += 1
-                    starts[f] = pos
+                if n == capacity { grow(); (st, en, esc) = (starts, ends, escaped) }
+                if p < e, b[p] == Self.quote {
+                    p += 1
+                    st[n] = p
                     var hasDoubled = false
                     while true {
-                        while pos < end, table[Int(base[pos])] & 2 == 0 { pos += 1 }
-                        guard pos < end else {
-                            throw DataError(file: path, row: line, column: columnName(f),
+                        while p < e, table[Int(b[p])] & 2 == 0 { p += 1 }
+                        guard p < e else {
+                            throw DataError(file: path, row: recordLine, column: columnName(n),
                                             "the quoted field is never closed (unterminated quote or truncated file)")
                         }
-                        let b = base[pos]
-                        if b == Self.quote {
-                            if pos + 1 < end, base[pos + 1] == Self.quote { hasDoubled = true; pos += 2; continue }
+                        if b[p] == Self.quote {
+                            if p + 1 < e, b[p + 1] == Self.quote { hasDoubled = true; p += 2; continue }
                             break
                         }
-                        if b == Self.lf { nextLine += 1; pos += 1; continue }
-                        try skipSpecialByte(field: f)
+                        if b[p] == Self.lf { lineNo += 1; p += 1; continue }
+                        p += try specialByteLength(at: p, line: recordLine, field: n)
                     }
-                    ends[f] = pos
-                    escaped[f] = hasDoubled
-                    pos += 1  // closing quote
-                    if pos < end, base[pos] != Self.comma, base[pos] != Self.lf, base[pos] != Self.cr {
-                        throw DataError(file: path, row: line, column: columnName(f),
+                    en[n] = p
+                    esc[n] = hasDoubled
+                    p += 1  // closing quote
+                    if p < e, b[p] != Self.comma, b[p] != Self.lf, b[p] != Self.cr {
+                        throw DataError(file: path, row: recordLine, column: columnName(n),
                                         "unexpected text after the closing quote of a quoted field")
                     }
                 } else {
-                    starts[f] = pos
+                    st[n] = p
                     while true {
-                        while pos < end, table[Int(base[pos])] & 1 == 0 { pos += 1 }
-                        if pos < end, base[pos] == 0 || base[pos] >= 0x80 { try skipSpecialByte(field: f); continue }
-                        break
+                        while p < e, table[Int(b[p])] & 1 == 0 { p += 1 }
+                        guard p < e, b[p] == 0 || b[p] >= 0x80 else { break }
+                        p += try specialByteLength(at: p, line: recordLine, field: n)
                     }
-                    ends[f] = pos
-                    escaped[f] = false
+                    en[n] = p
+                    esc[n] = false
                 }
-                fieldCount += 1
-                if pos < end, base[pos] == Self.comma { pos += 1; continue }
-                recordEnd = pos
-                if pos < end {
-                    if base[pos] == Self.cr, pos + 1 < end, base[pos + 1] == Self.lf { pos += 1 }
-                    pos += 1
-                    nextLine += 1
+                n += 1
+                if p < e, b[p] == Self.comma { p += 1; continue }
+                recordEnd = p
+                if p < e {
+                    if b[p] == Self.cr, p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+                    p += 1
+                    lineNo += 1
                 }
                 break
             }
         }
-        if let expected, fieldCount < expected {
-            throw DataError(file: path, row: line, column: header[fieldCount],
-                            "has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(header[fieldCount])' on; truncated line?)")
+        fieldCount = n
+        if let expected, n < expected {
+            throw DataError(file: path, row: recordLine, column: header[n],
+                            "has \(n) field\(n == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(header[n])' on; truncated line?)")
         }
         return true
     }

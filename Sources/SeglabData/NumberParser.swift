@@ -26,25 +26,29 @@ enum NumberParser {
         var p = lo
         var negative = false
         if field[p] == 0x2B || field[p] == 0x2D { negative = field[p] == 0x2D; p += 1 }
+        // Up to 19 significant digits go into `mantissa`; the rest only move the exponent.
         var mantissa: UInt64 = 0
         var significant = 0, exponent = 0, digits = 0
         var exact = true
-        @inline(__always) func digit(_ b: UInt8, afterPoint: Bool) {
+        var afterPoint = false
+        while p < hi {
+            let d = field[p] &- 0x30
+            if d >= 10 {
+                if field[p] == 0x2E, !afterPoint { afterPoint = true; p += 1; continue }
+                break
+            }
             digits += 1
-            if mantissa == 0 && b == 0x30 { if afterPoint { exponent -= 1 }; return }
-            if significant < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(b &- 0x30)
+            if mantissa == 0 && d == 0 {
+                if afterPoint { exponent -= 1 }
+            } else if significant < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 significant += 1
                 if afterPoint { exponent -= 1 }
             } else {
                 exact = false
                 if !afterPoint { exponent += 1 }
             }
-        }
-        while p < hi, field[p] &- 0x30 < 10 { digit(field[p], afterPoint: false); p += 1 }
-        if p < hi, field[p] == 0x2E {
             p += 1
-            while p < hi, field[p] &- 0x30 < 10 { digit(field[p], afterPoint: true); p += 1 }
         }
         if digits == 0 { return isNonFiniteWord(field, from: p, to: hi) ? .nonFinite : .invalid }
         if p < hi, field[p] == 0x65 || field[p] == 0x45 {
@@ -75,8 +79,10 @@ enum NumberParser {
 
     /// The syntax was checked already; strtod only rounds (C locale: `.` is the decimal point).
     private static func strtodFallback(_ text: UnsafeBufferPointer<UInt8>) -> Double {
-        var buffer = [CChar](repeating: 0, count: text.count + 1)
-        for (k, b) in text.enumerated() { buffer[k] = CChar(bitPattern: b) }
-        return buffer.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: text.baseAddress!, byteCount: text.count)
+            buffer[text.count] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
     }
 }
