@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeglabData
+import SeglabLedger
 import SeglabRunner
 
 /// The `seglab` command line: parses arguments and calls the library.
@@ -20,27 +21,36 @@ struct Seglab: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let e as ExitCode {
-            exit(e.rawValue)
+            terminate(e.rawValue)
         } catch let e as ExperimentError {
-            Log.error(e.description); exit(2)
+            failWith(e.description, code: 2)
         } catch let e as DataError {
-            Log.error(e.description); exit(2)
+            failWith(e.description, code: 2)
         } catch let e as UsageError {
-            Log.error(e.description); exit(2)
+            failWith(e.description, code: 2)
+        } catch let e as LedgerError {
+            failWith(e.description, code: 2)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            switch exitCode(for: error) {
+            case .success:
                 print(fullMessage(for: error))
-                exit(0)
+                terminate(0)
+            case .validationFailure:
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                terminate(2)
+            default:
+                failWith("\(error)", code: 1)
             }
-            if error is DecodingError || error is CocoaError || "\(type(of: error))".contains("Database") {
-                Log.error("\(error)"); exit(1)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(2)
         }
     }
 }
+
+private func failWith(_ message: String, code: Int32) -> Never {
+    Log.error(message)
+    terminate(code)
+}
+
+private func terminate(_ code: Int32) -> Never { exit(code) }
 
 /// Bad usage found after parsing (an unknown run id, a missing ledger): exit 2.
 struct UsageError: Error, CustomStringConvertible {

@@ -73,7 +73,7 @@ public enum ExperimentParser {
             _ = try s.members(allowed: ["customers", "segments", "seed"])
             let customers = try s.required("customers").int(min: 2, max: 100_000_000)
             let segments = try s.required("segments").int(min: 1, max: 1_000)
-            if segments > customers { throw s.required("segments").fail("must not exceed customers (\(customers))") }
+            if segments > customers { throw try s.required("segments").fail("must not exceed customers (\(customers))") }
             let seed = try s.required("seed").int(min: 0)
             return .synthetic(SyntheticSource(customers: customers, segments: segments, seed: UInt64(seed)))
         case "customers_csv":
