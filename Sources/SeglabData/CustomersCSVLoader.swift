@@ -42,8 +42,8 @@ enum CustomersCSVLoader {
         return (l.numeric.map { csv.header[$0] }, l.categorical.map { csv.header[$0] })
     }
 
-    /// Loads the table with the used columns (nil: every candidate) and applies
-    /// `duplicates` and `missing`.
+    /// Loads the table with the used columns (nil: every numeric candidate, plus the text
+    /// columns, which `missing` then leaves alone) and applies `duplicates` and `missing`.
     static func load(_ source: CustomersCSVSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
         let path = source.path
         let csv = try CSVReader(path: path)
@@ -104,7 +104,7 @@ enum CustomersCSVLoader {
                                   categoricalNames: textCols.map { header[$0] }, categorical: text,
                                   truth: l.truth == nil ? nil : truth,
                                   report: DataReport(source: "customers_csv"))
-        steps.append(try MissingValues.apply(cleaning.missing, to: &table, lines: lines, path: path))
+        steps.append(try MissingValues.apply(cleaning.missing, to: &table, checkText: usedColumns != nil, lines: lines, path: path))
         if table.count == 0 { throw DataError(file: path, "no customer is left after clean.missing: drop") }
         table.report = DataReport(source: "customers_csv", steps: steps, customers: table.count)
         return table

@@ -5,11 +5,15 @@
 /// - `drop`: customers with any empty cell in a kept column are dropped.
 /// - `mean`, `median` (linear interpolation), `zero`: fill numeric cells; an empty text cell
 ///   stays a category of its own (one-hot name `col=`).
+/// Text columns are checked only when the experiment names them (`checkText`): a text column
+/// merely present in the file is not a feature, so its empty cells are left alone.
+///
 /// - `ffill`: each empty cell takes the previous customer's value in file order; leading
 ///   empty cells, which have no previous value, take the first value below them (backward
 ///   fill, as `ffill().bfill()`). A column with no value at all cannot be filled and is bad input.
 enum MissingValues {
-    static func apply(_ rule: CleaningRules.Missing, to table: inout CustomerTable, lines: [Int], path: String) throws -> DataReport.Step {
+    static func apply(_ rule: CleaningRules.Missing, to table: inout CustomerTable, checkText: Bool,
+                      lines: [Int], path: String) throws -> DataReport.Step {
         let n = table.count, d = table.numericNames.count
         var missingCells = 0
         var firstMissing: (row: Int, column: String)?
@@ -19,7 +23,7 @@ enum MissingValues {
                 missingCells += 1; rowHasMissing[i] = true
                 if firstMissing == nil { firstMissing = (i, table.numericNames[j]) }
             }
-            for (j, column) in table.categorical.enumerated() where column[i].isEmpty {
+            for (j, column) in table.categorical.enumerated() where checkText && column[i].isEmpty {
                 missingCells += 1; rowHasMissing[i] = true
                 if firstMissing == nil { firstMissing = (i, table.categoricalNames[j]) }
             }
@@ -59,7 +63,7 @@ enum MissingValues {
                 try fillForward(&column, isMissing: { $0.isNaN }, path: path, name: table.numericNames[j])
                 for i in 0 ..< n { table.numeric[i, j] = column[i] }
             }
-            for j in table.categorical.indices {
+            for j in table.categorical.indices where checkText {
                 try fillForward(&table.categorical[j], isMissing: { $0.isEmpty }, path: path, name: table.categoricalNames[j])
             }
             return step(n, "filled \(missingCells) empty cells (ffill, leading cells backward)")

@@ -58,16 +58,18 @@ final class CustomersCSVTests: XCTestCase {
     func testMissingValueRules() throws {
         let text = "id,a,b,seg\n1,1.0,10,x\n2,,20,y\n3,3.0,,x\n4,5.0,40,\n"
         XCTAssertDataError(try load(text), row: 3, column: "a", "set clean.missing to drop, mean, median, zero or ffill")
-        let dropped = try load(text, cleaning: CleaningRules(missing: .drop))
+        let all: Set<String> = ["a", "b", "seg"]
+        let dropped = try load(text, cleaning: CleaningRules(missing: .drop), used: all)
         XCTAssertEqual(dropped.ids, ["1"])
         XCTAssertEqual(dropped.report.steps.last.map { [$0.rowsIn, $0.rowsOut] }, [4, 1])
+        XCTAssertEqual(try load(text, cleaning: CleaningRules(missing: .drop)).ids, ["1", "4"], "a text column nobody names is not checked")
         XCTAssertEqual(try load(text, cleaning: CleaningRules(missing: .drop), used: ["a"]).ids, ["1", "3", "4"])
         XCTAssertEqual(column(try load(text, cleaning: CleaningRules(missing: .mean)), "a"), [1, 3, 3, 5])
-        let median = try load(text, cleaning: CleaningRules(missing: .median))
+        let median = try load(text, cleaning: CleaningRules(missing: .median), used: all)
         XCTAssertEqual(column(median, "b"), [10, 20, 20, 40])
         XCTAssertEqual(median.categorical, [["x", "y", "x", ""]], "an empty text cell stays its own category")
         XCTAssertEqual(column(try load(text, cleaning: CleaningRules(missing: .zero)), "b"), [10, 20, 0, 40])
-        let ffill = try load(text, cleaning: CleaningRules(missing: .ffill))
+        let ffill = try load(text, cleaning: CleaningRules(missing: .ffill), used: all)
         XCTAssertEqual(column(ffill, "a"), [1, 1, 3, 5])
         XCTAssertEqual(column(ffill, "b"), [10, 20, 20, 40])
         XCTAssertEqual(ffill.categorical, [["x", "y", "x", "x"]])
