@@ -1,4 +1,5 @@
 import Foundation
+import SeglabNumerics
 
 /// An open-addressing hash index over byte strings kept elsewhere: it stores only each
 /// entry's number and hash bits and hands equality checks back to the caller. Entries are
@@ -52,6 +53,10 @@ struct ByteHashIndex {
         }
     }
 
+    /// The word in the first slot `hash` probes (read only to bring it into cache).
+    @inline(__always)
+    func slotWord(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash >> 32) & mask] }
+
     /// Adds a new entry at the slot `find` returned; returns its number.
     @discardableResult
     mutating func insert(hash: UInt64, slot: Int) -> Int {
@@ -89,7 +94,13 @@ struct ByteInterner {
         let start = offsets[e], n = offsets[e + 1] - start
         guard n == key.count else { return false }
         if n == 0 { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, n) == 0 }
+        return arena.withUnsafeBufferPointer { stored in
+            // Ids and invoice numbers are short: compare inline rather than call memcmp.
+            let a = stored.baseAddress! + start, b = key.baseAddress!
+            guard n <= 16 else { return memcmp(a, b, n) == 0 }
+            for k in 0 ..< n where a[k] != b[k] { return false }
+            return true
+        }
     }
 
     /// The number of `key`, adding it when new.
@@ -114,23 +125,50 @@ struct ByteInterner {
 /// Finds exact duplicate records of a CSV file: two records are duplicates when their raw
 /// text (terminator excluded) is byte-identical. Remembers each distinct record's span.
 struct RecordDeduplicator {
-    private var index = ByteHashIndex(capacity: 1 << 16)
-    private var spans: [(start: Int, end: Int)] = []
-    private var lines: [Int] = []
+    private let reader: CSVReader
+    private var index: ByteHashIndex
+    private var kept: [CSVReader.RecordSpan] = []
 
-    /// The line number of the earlier identical record, or nil (and the record is remembered).
-    mutating func earlierCopy(of reader: CSVReader) -> Int? {
-        let bytes = reader.recordBytes
-        let h = ByteHashIndex.hash(bytes)
-        let (found, slot) = index.find(hash: h) { e in
-            let s = spans[e]
-            return s.end - s.start == bytes.count
-                && (bytes.isEmpty || memcmp(reader.bytes(from: s.start, to: s.end).baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+    init(_ reader: CSVReader, capacity: Int = 1 << 16) {
+        self.reader = reader
+        index = ByteHashIndex(capacity: capacity)
+    }
+
+    /// The line of the earlier identical record, or nil (and the record is remembered).
+    mutating func earlierCopy(of span: CSVReader.RecordSpan) -> Int? {
+        earlierCopy(of: span, hash: ByteHashIndex.hash(reader.bytes(span)))
+    }
+
+    /// Whether each of `spans`, in order, copies an earlier record. For large tables: the
+    /// hashes are computed first (in fixed parallel chunks), then each probe loads the slot of
+    /// the span eight ahead, so the probes' cache misses overlap instead of queueing.
+    mutating func copies(among spans: [CSVReader.RecordSpan]) -> [Bool] {
+        let reader = self.reader
+        let hashes = Parallel.mapChunks(count: spans.count, chunkSize: 1 << 15) { range in
+            range.map { ByteHashIndex.hash(reader.bytes(spans[$0])) }
+        }.flatMap { $0 }
+        var isCopy = [Bool](repeating: false, count: spans.count)
+        var touched: UInt64 = 0
+        for k in spans.indices {
+            if k + 8 < spans.count { touched &+= index.slotWord(hash: hashes[k + 8]) }
+            isCopy[k] = earlierCopy(of: spans[k], hash: hashes[k]) != nil
         }
-        if let found { return lines[found] }
+        prefetchSink = touched
+        return isCopy
+    }
+
+    /// Keeps the look-ahead loads from being optimised away.
+    private var prefetchSink: UInt64 = 0
+
+    private mutating func earlierCopy(of span: CSVReader.RecordSpan, hash h: UInt64) -> Int? {
+        let bytes = reader.bytes(span)
+        let (found, slot) = index.find(hash: h) { e in
+            let other = reader.bytes(kept[e])
+            return other.count == bytes.count && (bytes.isEmpty || memcmp(other.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        if let found { return kept[found].line }
         index.insert(hash: h, slot: slot)
-        spans.append((reader.recordStart, reader.recordEnd))
-        lines.append(reader.line)
+        kept.append(span)
         return nil
     }
 }

@@ -20,7 +20,7 @@ final class CSVReader {
     /// 1-based line where the current record starts.
     private(set) var line = 0
     /// Byte offsets of the current record's text (terminator excluded), for duplicate checks.
-    private(set) var recordStart = 0, recordEnd = 0
+    private var recordStart = 0, recordEnd = 0
 
     /// The whole file, read once; owned by the reader so field spans stay valid while it lives.
     private let storage: UnsafeMutablePointer<UInt8>
@@ -129,16 +129,18 @@ final class CSVReader {
         return try Self.unescape(field(i)).withUnsafeBufferPointer(body)
     }
 
-    /// The whole current record's bytes (terminator excluded).
-    @inline(__always)
-    var recordBytes: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: base + recordStart, count: recordEnd - recordStart)
+    /// Where a record lies in the file: its bytes (terminator excluded) and first line.
+    struct RecordSpan {
+        var start: Int, end: Int, line: Int
     }
 
-    /// Record bytes at an earlier span (the file stays mapped while the reader lives).
+    /// The current record's span.
+    var recordSpan: RecordSpan { RecordSpan(start: recordStart, end: recordEnd, line: line) }
+
+    /// The bytes of a record read earlier (the file stays in memory while the reader lives).
     @inline(__always)
-    func bytes(from start: Int, to stop: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: base + start, count: stop - start)
+    func bytes(_ span: RecordSpan) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
     }
 
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {

@@ -25,12 +25,12 @@ enum CustomersCSVLoader {
         let candidates = csv.header.indices.filter { $0 != idCol && $0 != truthCol }
         var isText = [Bool](repeating: false, count: csv.header.count)
         var copyOf: [Int?] = []
-        var dedup = RecordDeduplicator()
+        var dedup = RecordDeduplicator(csv)
         while try csv.next() {
             for j in candidates where !isText[j] {
                 if case .invalid = NumberParser.parse(csv.field(j)) { isText[j] = true }
             }
-            copyOf.append(dedup.earlierCopy(of: csv))
+            copyOf.append(dedup.earlierCopy(of: csv.recordSpan))
         }
         return Layout(id: idCol, truth: truthCol, numeric: candidates.filter { !isText[$0] },
                       categorical: candidates.filter { isText[$0] }, copyOf: copyOf)

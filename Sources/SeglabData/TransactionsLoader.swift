@@ -76,7 +76,10 @@ enum TransactionsLoader {
         rows.customer.reserveCapacity(1 << 16); rows.day.reserveCapacity(1 << 16)
         rows.value.reserveCapacity(1 << 16); rows.kind.reserveCapacity(1 << 16)
         var invoices = ByteInterner(), products = ByteInterner()
-        var dedup = RecordDeduplicator()
+        // Rows with a customer id, checked for copies after the parse, all at once (see
+        // `RecordDeduplicator.copies`).
+        var spans: [CSVReader.RecordSpan] = []
+        var spanRows: [Int] = []
         let dropDuplicates = cleaning.duplicates == .drop
         let header = csv.header
 
@@ -116,12 +119,14 @@ enum TransactionsLoader {
             } else if value <= 0 || (priceCol != nil && v <= 0) {
                 kind.insert(.nonPositive)
             }
-            if customer >= 0, dropDuplicates, dedup.earlierCopy(of: csv) != nil { kind.insert(.duplicate) }
+            if customer >= 0, dropDuplicates { spans.append(csv.recordSpan); spanRows.append(rows.count) }
             rows.customer.append(customer)
             rows.day.append(day)
             rows.value.append(value)
             rows.kind.append(kind)
         }
+        var dedup = RecordDeduplicator(csv, capacity: spans.count)
+        for (row, isCopy) in zip(spanRows, dedup.copies(among: spans)) where isCopy { rows.kind[row].insert(.duplicate) }
         rows.invoiceCount = invoices.count
         rows.productCount = products.count
         rows.columnCount = header.count
