@@ -28,7 +28,7 @@ enum CustomersCSVLoader {
         var dedup = RecordDeduplicator(csv)
         while try csv.next() {
             for j in candidates where !isText[j] {
-                if case .invalid = NumberParser.parse(csv.field(j)) { isText[j] = true }
+                if NumberParser.isText(csv.field(j)) { isText[j] = true }
             }
             copyOf.append(dedup.earlierCopy(of: csv.recordSpan))
         }

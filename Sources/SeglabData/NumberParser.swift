@@ -18,7 +18,14 @@ enum NumericCell: Equatable {
 enum NumberParser {
     private static let powersOfTen: [Double] = (0 ... 22).map { Double("1e\($0)")! }
 
-    static func parse(_ field: UnsafeBufferPointer<UInt8>) -> NumericCell {
+    static func parse(_ field: UnsafeBufferPointer<UInt8>) -> NumericCell { parse(field, needValue: true) }
+
+    /// Whether the cell is text: neither a number, nor empty, nor a non-finite word. Skips the
+    /// rounding of long numbers (for the column-kind pass over a customers file).
+    static func isText(_ field: UnsafeBufferPointer<UInt8>) -> Bool { parse(field, needValue: false) == .invalid }
+
+    /// Without `needValue`, a number too long for the fast path is reported as `.number(0)`.
+    private static func parse(_ field: UnsafeBufferPointer<UInt8>, needValue: Bool) -> NumericCell {
         var lo = 0, hi = field.count
         while lo < hi, field[lo] == 0x20 || field[lo] == 0x09 { lo += 1 }
         while hi > lo, field[hi - 1] == 0x20 || field[hi - 1] == 0x09 { hi -= 1 }
@@ -67,6 +74,7 @@ enum NumberParser {
             v = exponent >= 0 ? v * powersOfTen[exponent] : v / powersOfTen[-exponent]
             return .number(negative ? -v : v)
         }
+        guard needValue else { return .number(0) }
         let v = strtodFallback(UnsafeBufferPointer(rebasing: field[lo ..< hi]))
         return v.isFinite ? .number(v) : .nonFinite
     }

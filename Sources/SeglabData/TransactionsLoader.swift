@@ -125,6 +125,7 @@ enum TransactionsLoader {
             rows.value.append(value)
             rows.kind.append(kind)
         }
+        if rows.count == 0 { throw DataError(file: path, row: 2, "has a header but no transaction rows") }
         var dedup = RecordDeduplicator(csv, capacity: spans.count)
         for (row, isCopy) in zip(spanRows, dedup.copies(among: spans)) where isCopy { rows.kind[row].insert(.duplicate) }
         rows.invoiceCount = invoices.count

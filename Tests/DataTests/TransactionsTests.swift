@@ -128,6 +128,7 @@ final class TransactionsTests: XCTestCase {
         XCTAssertDataError(try load(Self.retailHeader + good + "2,A,x,1"), row: 3, column: "InvoiceDate", "truncated line?")
         XCTAssertDataError(try load(Self.retailHeader + good + "2,A,\"x,1,2011-01-01,2.0,c1,UK\n"), row: 3, column: "Description", "never closed")
         XCTAssertDataError(try load(""), row: 1, column: nil, "the file is empty")
+        XCTAssertDataError(try load(Self.retailHeader), row: 2, column: nil, "has a header but no transaction rows")
         let utf16 = TempFiles.utf16(Self.retailHeader + good)
         XCTAssertDataError(try DataLoader.load(.transactionsCSV(retailSource(TempFiles.write(utf16))), cleaning: CleaningRules(), usedColumns: nil),
                            row: nil, column: nil, "is not UTF-8 (looks like UTF-16")
