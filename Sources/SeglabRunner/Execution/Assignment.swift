@@ -1,0 +1,67 @@
+import Foundation
+import SeglabClustering
+import SeglabData
+import SeglabNumerics
+
+/// Assigns new customers to the segments of a finished run (SPEC §3 `assign`), through the
+/// run's own pipeline: the same source mapping and cleaning, the fitted feature transform
+/// stored in `model.json` (no refitting), then the model's `predict`.
+///
+/// The input has the run's source format: a customers CSV with the same id and feature
+/// columns, or an order export with the same column mapping (and `as_of`, if the run had
+/// one). A synthetic run takes a customers CSV with a `customer_id` column. Outlier rules
+/// are not applied: every input customer gets a segment.
+public enum Assignment {
+    public struct Result {
+        public var ids: [String]
+        public var labels: [Int]
+        /// `customer_id,cluster`, like `labels.csv`.
+        public var csv: [UInt8] { ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
+    }
+
+    public static func assign(modelJSON: [UInt8], modelFile: String, input: String) throws -> Result {
+        let model: JSONValue
+        do { model = try JSONParser.parse(modelJSON) } catch {
+            throw DataError(file: modelFile, "not a seglab model.json (\(error))")
+        }
+        guard case .string(let name)? = model["algorithm"], let algorithm = AlgorithmRegistry.named(name),
+              let pipelineJSON = model["pipeline"], let fitted = model["model"],
+              case .object(let data)? = model["config"]?["data"], let (kind, options) = data.first,
+              let clean = model["config"]?["clean"] else {
+            throw DataError(file: modelFile, "not a seglab model.json (missing algorithm, pipeline, model or config)")
+        }
+        let pipeline = try decode(FittedFeaturePipeline.self, pipelineJSON, file: modelFile)
+        let path = URL(fileURLWithPath: input).standardizedFileURL.path
+        func option(_ key: String) -> String? {
+            if case .string(let s)? = options[key] { return s }
+            return nil
+        }
+        let source: DataSource
+        switch kind {
+        case "transactions_csv":
+            source = .transactionsCSV(TransactionsCSVSource(
+                path: path, customer: option("customer")!, date: option("date")!, quantity: option("quantity")!,
+                unitPrice: option("unit_price"), amount: option("amount"), invoice: option("invoice"),
+                product: option("product"), asOf: option("as_of"), dateFormat: option("date_format")))
+        case "customers_csv":
+            source = .customersCSV(CustomersCSVSource(path: path, id: option("id")!))
+        default:
+            source = .customersCSV(CustomersCSVSource(path: path, id: "customer_id"))
+        }
+        var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: modelFile))
+        rules.outliers = nil
+        let table = try DataLoader.load(source, cleaning: rules, usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
+        let x = try pipeline.transform(table)
+        return Result(ids: table.ids, labels: try predict(algorithm, fitted, x: x, file: modelFile))
+    }
+
+    private static func predict<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, x: Matrix, file: String) throws -> [Int] {
+        try decode(A.Model.self, json, file: file).predict(x)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ json: JSONValue, file: String) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(JSONWriter.canonical(json).utf8)) } catch {
+            throw DataError(file: file, "cannot read the fitted \(T.self) (\(error))")
+        }
+    }
+}

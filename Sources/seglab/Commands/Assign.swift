@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SeglabLedger
+import SeglabRunner
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Assign new customers to the segments of a finished run, through the same pipeline.")
+
+    @Argument(help: "The run id (or a unique prefix of it).")
+    var runID: String
+
+    @Option(help: "New customers, in the run's source format (customers CSV or order export).")
+    var input: String
+
+    @Option(help: "Where to write customer_id,cluster.")
+    var out: String
+
+    @OptionGroup var ledgerOption: LedgerOption
+
+    func run() throws {
+        let ledger = try ledgerOption.openExisting()
+        let id = try resolveRunID(runID, in: ledger)
+        guard let details = try ledger.run(id: id), details.run.status == .completed,
+              let artifact = details.artifacts.first(where: { $0.name == "model.json" }) else {
+            throw UsageError("run \(id) is not completed: it has no model to assign with")
+        }
+        guard let bytes = FileManager.default.contents(atPath: artifact.path) else {
+            throw UsageError("cannot read \(artifact.path)")
+        }
+        guard RunIdentity.sha256Hex(bytes) == artifact.sha256 else {
+            Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
+            throw ExitCode(1)
+        }
+        let result = try Assignment.assign(modelJSON: [UInt8](bytes), modelFile: artifact.path, input: input)
+        guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
+        let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
+        Log.info("assigned \(result.ids.count) customers with run \(id): " + counts.map { "cluster \($0.key): \($0.value)" }.joined(separator: ", "))
+    }
+}

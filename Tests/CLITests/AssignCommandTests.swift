@@ -1,0 +1,35 @@
+import Foundation
+import XCTest
+import SeglabTestSupport
+
+final class AssignCommandTests: CLITestCase {
+    func testAssigningTheTrainingCustomersReproducesTheirLabels() throws {
+        var csv = "id,x,y,seg\n"
+        for i in 0 ..< 90 {
+            let c = Double(i % 3) * 10
+            csv += "c\(i),\(c + Double(i % 7) * 0.1),\(c - Double(i % 5) * 0.1),\(i % 3)\n"
+        }
+        try write("train.csv", csv)
+        try write("e.json", """
+        {"name": "assign", "seed": 9, "data": {"customers_csv": {"path": "train.csv", "id": "id", "truth": "seg"}},
+         "feature_sets": {"xy": {"columns": ["x", "y"], "scale": "robust"}},
+         "algorithms": {"kmeans": {"k": 3}}}
+        """)
+        XCTAssertEqual(try seglab("run", "e.json").status, 0)
+        let id = ((try json(try seglab("plan", "e.json", "--format", "json").stdout) as! [[String: Any]])[0]["id"] as! String)
+        let r = try seglab("assign", id, "--input", "train.csv", "--out", "again.csv")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try read("again.csv"), try read("results/assign/\(id)/labels.csv"))
+
+        // New customers near each centre join that centre's segment.
+        try write("new.csv", "id,x,y,seg\nn0,0.2,-0.1,\nn1,10.3,9.8,\nn2,19.9,20.2,\n")
+        XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "new_labels.csv").status, 0)
+        let trained = try read("results/assign/\(id)/labels.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        let assigned = try read("new_labels.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        XCTAssertEqual(assigned, [trained[0], trained[1], trained[2]])
+
+        // A model changed on disk is refused.
+        try write("results/assign/\(id)/model.json", "{}")
+        XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "x.csv").status, 1)
+    }
+}
