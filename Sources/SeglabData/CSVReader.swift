@@ -102,15 +102,12 @@ final class CSVReader {
     /// Advances to the next record; false at the end of the file.
     func next() throws -> Bool { try readRecord(expecting: header.count) }
 
-    /// The raw bytes of field `i` (inside the quotes; a doubled quote is still doubled when
-    /// `isEscaped(i)`).
+    /// The raw bytes of field `i` (inside the quotes; a doubled quote is still doubled, see
+    /// `withValue` and `string`).
     @inline(__always)
     func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
     }
-
-    @inline(__always)
-    func isEscaped(_ i: Int) -> Bool { escaped[i] }
 
     @inline(__always)
     func isEmpty(_ i: Int) -> Bool { ends[i] == starts[i] }

@@ -1,5 +1,10 @@
 /// The `clean` block of an experiment (SPEC §1, §5).
 public struct CleaningRules: Sendable, Equatable {
+    /// Empty cells of a customers_csv (see `MissingValues`): `error` names the first one;
+    /// `drop` drops the customer; `mean`/`median`/`zero` fill numeric cells; `ffill` carries
+    /// the previous customer's value forward, and cells before the first value take the first
+    /// value below (backward fill). Transactions ignore it: an empty customer id is dropped,
+    /// any other empty cell is bad input.
     public enum Missing: String, Sendable, CaseIterable { case error, drop, mean, median, zero, ffill }
     public enum Duplicates: String, Sendable, CaseIterable { case drop, keep }
     public enum Cancellations: String, Sendable, CaseIterable { case returns, exclude }

@@ -6,7 +6,9 @@ public enum DataLoader {
     /// Loads and cleans customers. `usedColumns`: union of the columns named by the experiment's
     /// feature sets (nil = all candidate columns), so `missing: error` only fires on used
     /// columns. A customers_csv table keeps only the used columns; outliers are handled on the
-    /// used numeric columns. Every bad input throws a `DataError`.
+    /// used numeric columns. Every bad input throws a `DataError`. Transactions give one row per
+    /// customer with a purchase left, in order of the customer's first row in the file (its
+    /// first appearance, even if cleaning dropped that row), with `CustomerFeatures.names`.
     public static func load(_ source: DataSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
         var table: CustomerTable
         let place: String
