@@ -78,6 +78,15 @@ final class TransactionsTests: XCTestCase {
                                           "distinct_products": 0, "return_rate": 1, "days_between_orders": 0])
     }
 
+    func testBOMCRLFAndQuotedIds() throws {
+        let text = "\u{FEFF}cust,day,qty,amt\r\n\"a \"\"x\"\", b\",2011-01-01,1,5\r\nplain,2011-01-02,1,7\r\n\"a \"\"x\"\", b\",2011-01-03,2,4\r\n"
+        let source = TransactionsCSVSource(path: TempFiles.write(text), customer: "cust", date: "day", quantity: "qty", amount: "amt")
+        let t = try DataLoader.load(.transactionsCSV(source), cleaning: CleaningRules(), usedColumns: nil)
+        XCTAssertEqual(t.ids, ["a \"x\", b", "plain"])
+        XCTAssertEqual(features(t, "a \"x\", b")["monetary"], 9)
+        XCTAssertEqual(features(t, "a \"x\", b")["days_between_orders"], 2)
+    }
+
     func testDateFormat() throws {
         let path = TempFiles.write(Self.retailHeader + "1,A,x,1,12/9/2011 8:05,2.0,c1,UK\n2,A,x,1,1/10/2011 17:30,2.0,c1,UK\n")
         let t = try DataLoader.load(.transactionsCSV(retailSource(path, dateFormat: "%m/%d/%Y %H:%M")), cleaning: CleaningRules(), usedColumns: nil)
