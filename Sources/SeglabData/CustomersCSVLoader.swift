@@ -3,8 +3,10 @@ import SeglabNumerics
 /// Reads a customers_csv (SPEC §1): one row per customer, the id column, an optional truth
 /// column (kept as text, never a feature), every other column a candidate feature.
 ///
-/// A column is numeric when each non-empty cell is a number (or `NaN`/`inf`, which are then bad
-/// input); otherwise it is text, usable through a feature set's `onehot`. Exact duplicate rows
+/// A column's kind is set by its first non-empty cell: a number makes it numeric, and any later
+/// cell that is not a number (`x3`, `NaN`, `inf`) is then bad input naming its row; text makes
+/// it a text column, usable through a feature set's `onehot`. (A typo in a numeric column is an
+/// error to report, not a reason to silently turn the column into categories.) Exact duplicate rows
 /// (identical raw text) are dropped under `duplicates: drop`; the same id on two rows that are
 /// not exact copies is bad input naming both rows.
 enum CustomersCSVLoader {
@@ -24,11 +26,14 @@ enum CustomersCSVLoader {
         let truthCol = try source.truth.map { try csv.column($0, role: "truth") }
         let candidates = csv.header.indices.filter { $0 != idCol && $0 != truthCol }
         var isText = [Bool](repeating: false, count: csv.header.count)
+        var decided = [Bool](repeating: false, count: csv.header.count)
         var copyOf: [Int?] = []
         var dedup = RecordDeduplicator(csv)
         while try csv.next() {
-            for j in candidates where !isText[j] {
-                if NumberParser.isText(csv.field(j)) { isText[j] = true }
+            for j in candidates where !decided[j] {
+                if case .empty = NumberParser.parse(csv.field(j)) { continue }
+                decided[j] = true
+                isText[j] = NumberParser.isText(csv.field(j))
             }
             copyOf.append(dedup.earlierCopy(of: csv.recordSpan))
         }
@@ -86,7 +91,9 @@ enum CustomersCSVLoader {
                 case .nonFinite:
                     throw DataError(file: path, row: csv.line, column: header[j],
                                     "'\(csv.string(j))' is not a finite number (NaN and infinities are bad input; leave the cell empty for a missing value)")
-                case .invalid: preconditionFailure("column classified numeric")
+                case .invalid:
+                    throw DataError(file: path, row: csv.line, column: header[j],
+                                    "'\(csv.string(j))' is not a number (the column's first value is numeric)")
                 }
             }
             for (k, j) in textCols.enumerated() { text[k].append(csv.string(j)) }

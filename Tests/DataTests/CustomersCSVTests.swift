@@ -37,10 +37,13 @@ final class CustomersCSVTests: XCTestCase {
     func testNonFiniteTextIsBadInputAndOtherTextMakesATextColumn() throws {
         XCTAssertDataError(try load("id,x\n1,2\n2,NaN\n"), row: 3, column: "x", "'NaN' is not a finite number")
         XCTAssertDataError(try load("id,x\n1,-Infinity\n"), row: 2, column: "x", "not a finite number")
-        let t = try load("id,x\n1,2\n2,NA\n")
+        // The first non-empty cell sets a column's kind: a later non-number in a numeric
+        // column is a typo to report, not a reason to make the column text.
+        XCTAssertDataError(try load("id,x\n1,\n2,2\n3,NA\n"), row: 4, column: "x", "'NA' is not a number")
+        let t = try load("id,x\n1,\n2,A\n3,2\n")
         XCTAssertEqual(t.categoricalNames, ["x"])
         XCTAssertDataError(try FeaturePipeline.fit(FeatureSetDefinition(name: "s", columns: ["x"]), on: t),
-                           row: nil, column: "x", "is a text column (e.g. '2'); list it under onehot")
+                           row: nil, column: "x", "is a text column (e.g. 'A'); list it under onehot")
     }
 
     func testDuplicatesAndRepeatedIds() throws {

@@ -9,11 +9,11 @@ import SeglabNumerics
 /// before any run starts and before the ledger is touched.
 public enum ExperimentPlanner {
     public static func prepare(_ experiment: Experiment) throws -> PreparedExperiment {
-        let file = experiment.file
+        let candidates = try DataLoader.candidateColumns(experiment.data)
+        for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
         var tables: [[String]: CustomerTable] = [:]
         var prepared: [PreparedFeatureSet] = []
-        for (index, def) in experiment.featureSets.enumerated() {
-            let path = "feature_sets.\(def.name)"
+        for def in experiment.featureSets {
             let used: Set<String>? = def.columns.map { Set($0 + def.onehot) }
             let cacheKey = used.map { $0.sorted() } ?? ["*"] + def.onehot.sorted()
             let table: CustomerTable
@@ -21,33 +21,45 @@ public enum ExperimentPlanner {
                 table = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
                 tables[cacheKey] = table
             }
-            let columns = def.columns ?? table.numericNames
-            if let given = def.columns {
-                for (i, c) in given.enumerated() where !table.numericNames.contains(c) {
-                    throw ExperimentError(file: file, path: "\(path).columns[\(i)]",
-                        "unknown column '\(c)' (numeric columns: \(table.numericNames.joined(separator: ", ")))")
-                }
-            } else if experiment.featureSets.count == 1 && def.name == "all" && index == 0, table.numericNames.isEmpty {
-                throw ExperimentError(file: file, path: "data", "the data has no numeric feature column")
-            }
-            for (i, c) in def.onehot.enumerated() where !table.categoricalNames.contains(c) {
-                throw ExperimentError(file: file, path: "\(path).onehot[\(i)]",
-                    "unknown text column '\(c)' (text columns: \(table.categoricalNames.joined(separator: ", ")))")
-            }
-            for (i, c) in def.log1p.enumerated() where !columns.contains(c) {
-                throw ExperimentError(file: file, path: "\(path).log1p[\(i)]", "'\(c)' is not one of this feature set's columns")
-            }
             var resolved = def
-            resolved.columns = columns
-            let (pipeline, matrix) = try FeaturePipeline.fit(resolved, on: table)
+            resolved.columns = def.columns ?? table.numericNames
+            let pipeline: FittedFeaturePipeline, matrix: Matrix
+            do { (pipeline, matrix) = try FeaturePipeline.fit(resolved, on: table) } catch let e as DataError {
+                // The pipeline names the feature set; the user also needs the file it is in.
+                throw ExperimentError(file: experiment.file, path: "feature_sets.\(def.name)",
+                                      (e.column.map { "column '\($0)': " } ?? "") + e.message)
+            }
             prepared.append(PreparedFeatureSet(
-                definition: def, resolvedColumns: columns, table: table, pipeline: pipeline, matrix: matrix,
+                definition: def, resolvedColumns: resolved.columns!, table: table, pipeline: pipeline, matrix: matrix,
                 truth: table.truth.map(numberTruth), matrixSHA256: matrixHash(matrix)))
         }
         try checkK(experiment, prepared)
         let fingerprint = try datasetFingerprint(experiment.data)
         return PreparedExperiment(experiment: experiment, datasetSHA256: fingerprint, featureSets: prepared,
                                   runs: expand(experiment, prepared, fingerprint: fingerprint))
+    }
+
+    /// A feature set's columns must be candidate columns of the data: numeric ones for
+    /// `columns`, text ones for `onehot`.
+    static func checkColumns(_ def: FeatureSetDefinition, _ candidates: (numeric: [String], categorical: [String]), file: String) throws {
+        let path = "feature_sets.\(def.name)"
+        if let given = def.columns {
+            for (i, c) in given.enumerated() where !candidates.numeric.contains(c) {
+                let kind = candidates.categorical.contains(c) ? "'\(c)' is a text column (use \"onehot\")" : "unknown column '\(c)'"
+                throw ExperimentError(file: file, path: "\(path).columns[\(i)]",
+                    "\(kind); numeric columns: \(candidates.numeric.joined(separator: ", "))")
+            }
+        } else if candidates.numeric.isEmpty {
+            throw ExperimentError(file: file, path: path, "the data has no numeric column to use as a feature")
+        }
+        for (i, c) in def.onehot.enumerated() where !candidates.categorical.contains(c) {
+            throw ExperimentError(file: file, path: "\(path).onehot[\(i)]",
+                "unknown text column '\(c)' (text columns: \(candidates.categorical.joined(separator: ", ")))")
+        }
+        let columns = def.columns ?? candidates.numeric
+        for (i, c) in def.log1p.enumerated() where !columns.contains(c) {
+            throw ExperimentError(file: file, path: "\(path).log1p[\(i)]", "'\(c)' is not one of this feature set's columns")
+        }
     }
 
     /// `k` above the number of customers after cleaning is bad input (SPEC §1).
