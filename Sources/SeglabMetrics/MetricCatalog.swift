@@ -1,0 +1,36 @@
+/// Which way a metric improves, for ranking runs.
+public enum MetricDirection: String, Sendable, Codable, CaseIterable {
+    case higherIsBetter = "higher"
+    case lowerIsBetter = "lower"
+    /// Descriptive only (a count or a setting); not for ranking.
+    case none
+}
+
+/// Every metric name of SPEC §4 with its direction.
+public enum MetricCatalog {
+    /// In SPEC §4 order.
+    public static let all: [(name: String, direction: MetricDirection)] = [
+        ("silhouette", .higherIsBetter),
+        ("silhouette_sample_size", .none),
+        ("davies_bouldin", .lowerIsBetter),
+        ("calinski_harabasz", .higherIsBetter),
+        ("inertia", .lowerIsBetter),
+        ("log_likelihood", .higherIsBetter),
+        ("bic", .lowerIsBetter),
+        ("aic", .lowerIsBetter),
+        ("noise_fraction", .lowerIsBetter),
+        ("n_clusters", .none),
+        ("min_cluster_share", .higherIsBetter),
+        ("max_cluster_share", .lowerIsBetter),
+        ("balance_entropy", .higherIsBetter),
+        ("reconstruction_loss", .lowerIsBetter),
+        ("fit_seconds", .lowerIsBetter),
+        ("ari", .higherIsBetter),
+        ("nmi", .higherIsBetter),
+    ]
+
+    /// The direction of `name`, or nil for a name not in SPEC §4.
+    public static func direction(of name: String) -> MetricDirection? {
+        all.first { $0.name == name }?.direction
+    }
+}

@@ -1,0 +1,99 @@
+import XCTest
+@testable import SeglabNumerics
+
+final class KernelsTests: XCTestCase {
+    /// Reproducible data with a few exact duplicate rows.
+    private func randomMatrix(rows: Int, cols: Int, seed: UInt64) -> Matrix {
+        var rng = Xoshiro256StarStar(seed: seed)
+        var m = Matrix(rows: rows, cols: cols)
+        for i in 0 ..< rows { for f in 0 ..< cols { m[i, f] = rng.nextGaussian() * 3 + Double(f) } }
+        for i in stride(from: 5, to: rows, by: 97) { for f in 0 ..< cols { m[i, f] = m[i - 5, f] } }
+        return m
+    }
+
+    /// The documented formula, one pair at a time.
+    private func scalarSquaredDistance(_ a: [Double], _ b: [Double]) -> Double {
+        var na = 0.0, nb = 0.0, dot = 0.0
+        for f in a.indices { na += a[f] * a[f]; nb += b[f] * b[f]; dot += b[f] * a[f] }
+        return Kernels.squaredDistance(normA: na, normB: nb, dot: dot)
+    }
+
+    func testNearestCentersMatchScalarFormulaBitForBit() {
+        // More rows than one chunk and more centres than one SIMD group.
+        let x = randomMatrix(rows: Kernels.rowChunk * 2 + 37, cols: 5, seed: 1)
+        let centers = x.selectingRows([3, 100, 5000, 7, 9000, 12000, 15, 16000, 42, 2])
+        let (labels, dist) = Kernels.nearestCenters(x, centers: centers)
+        for i in stride(from: 0, to: x.rows, by: 13) {
+            let d = (0 ..< centers.rows).map { scalarSquaredDistance(x.row(i), centers.row($0)) }
+            let best = d.indices.min { d[$0] < d[$1] || (d[$0] == d[$1] && $0 < $1) }!
+            XCTAssertEqual(labels[i], best)
+            XCTAssertEqual(dist[i].bitPattern, d[best].bitPattern)
+        }
+        // A row that is a centre is at distance exactly 0 from it.
+        XCTAssertEqual(dist[5000], 0)
+        XCTAssertEqual(labels[5000], 2)
+    }
+
+    func testNearestCenterTiesGoToLowestIndex() {
+        let x = Matrix(rowArrays: [[1, 1], [0, 0]])
+        let centers = Matrix(rowArrays: [[5, 5], [1, 1], [1, 1]])
+        XCTAssertEqual(Kernels.nearestCenters(x, centers: centers).labels, [1, 1])
+    }
+
+    func testSegmentDistanceSumsMatchDirectDifferences() {
+        let x = randomMatrix(rows: 203, cols: 3, seed: 2)  // not a multiple of 4 or of the row chunk
+        let segments = [0 ..< 1, 1 ..< 70, 70 ..< 73, 73 ..< 203]
+        let sums = Kernels.segmentDistanceSums(x, segments: segments)
+        for i in 0 ..< x.rows {
+            for (s, seg) in segments.enumerated() {
+                var direct = 0.0
+                for j in seg where j != i {
+                    var e2 = 0.0
+                    for f in 0 ..< x.cols { e2 += (x[i, f] - x[j, f]) * (x[i, f] - x[j, f]) }
+                    direct += e2.squareRoot()
+                }
+                XCTAssertEqual(sums[i * segments.count + s], direct, accuracy: 1e-10 * max(direct, 1))
+            }
+        }
+    }
+
+    func testSelfAndDuplicateDistancesAreExactlyZero() {
+        let x = Matrix(rowArrays: [[0.1, 1e3, -7.3], [0.1, 1e3, -7.3], [1e-3, 2e3, 5]])
+        let sums = Kernels.segmentDistanceSums(x, segments: [0 ..< 2, 2 ..< 3])
+        XCTAssertEqual(sums[0], 0)  // row 0 to rows {0, 1}: itself and its duplicate
+        XCTAssertEqual(sums[2], 0)
+    }
+
+    func testChunkedReductionIsIdenticalToSequentialEvaluationOfTheSameChunks() {
+        let x = randomMatrix(rows: 50_000, cols: 1, seed: 3).storage
+        let body = { (r: Range<Int>) -> Double in r.reduce(0.0) { $0 + x[$1] * 1.1 } }
+        let parallel = Parallel.mapChunks(count: x.count, chunkSize: 4096, body)
+        let sequential = Parallel.chunkRanges(count: x.count, chunkSize: 4096).map(body)
+        XCTAssertEqual(parallel.count, 13)
+        XCTAssertEqual(parallel.map(\.bitPattern), sequential.map(\.bitPattern))
+        XCTAssertEqual(parallel.reduce(0, +).bitPattern, sequential.reduce(0, +).bitPattern)
+    }
+
+    func testGroupSumsResidualsAndVariances() {
+        let x = Matrix(rowArrays: [[1, 2], [3, 4], [10, 0], [5, 5]])
+        let labels = [0, 0, 1, -1]
+        let (sums, counts) = Kernels.groupSums(x, labels: labels, groups: 2)
+        XCTAssertEqual(sums.storage, [4, 6, 10, 0])
+        XCTAssertEqual(counts, [2, 1])
+        let centers = Matrix(rowArrays: [[2, 3], [10, 0]])
+        XCTAssertEqual(Kernels.sumSquaredResiduals(x, centers: centers, labels: labels), 4)
+        XCTAssertEqual(Kernels.columnVariances(x), [11.1875, 3.6875])
+        XCTAssertEqual(Kernels.rowSquaredNorms(x), [5, 25, 100, 50])
+    }
+
+    func testPackedCentersDistancesToRow() {
+        let centers = Matrix(rowArrays: [[0, 0], [3, 4], [1, 1]])
+        let packed = PackedCenters(centers)
+        var out = [Double](repeating: -1, count: 3)
+        let row: [Double] = [3, 4]
+        row.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { o in packed.distances(toRow: r.baseAddress!, norm: 25, into: o.baseAddress!) }
+        }
+        XCTAssertEqual(out, [25, 0, 13])
+    }
+}
