@@ -21,6 +21,7 @@ struct Show: ParsableCommand {
         guard let d = try ledger.run(id: try resolveRunID(runID, in: ledger)) else { throw UsageError("no run \(runID)") }
         let r = d.run
         let recipe = try? RunRecipe(json: r.configJSON)
+        let dataReport = try self.dataReport(ledger, experiment: r.experiment, featureSet: r.featureSet)
         switch format {
         case .json:
             func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
@@ -34,6 +35,7 @@ struct Show: ParsableCommand {
                 ("duration_s", r.durationS.map { .real($0) } ?? .null), ("dataset_sha256", opt(r.datasetSHA256)),
                 ("code_version", opt(r.codeVersion)), ("results_dir", opt(r.resultsDir)),
                 ("config", recipe?.config ?? .null),
+                ("data_report", dataReport ?? .null),
                 ("metrics", .object(d.metrics.map { ($0.name, $0.value.map { .real($0) } ?? .null) })),
                 ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
                 ("artifacts", .array(d.artifacts.map {
@@ -57,6 +59,18 @@ struct Show: ParsableCommand {
 
             """
             if let fs = recipe?.config["feature_set"] { out += "features     \(JSONWriter.canonical(fs))\n" }
+            if case .array(let steps)? = dataReport?["steps"] {
+                out += "\ndata (\(dataReport?["source"].flatMap { if case .string(let s) = $0 { return s } else { return nil } } ?? "data"))\n"
+                out += TextTable(header: ["step", "rows_in", "rows_out", "detail"], rows: steps.map { step in
+                    ["step", "rows_in", "rows_out", "detail"].map { key in
+                        switch step[key.replacingOccurrences(of: "_in", with: "In").replacingOccurrences(of: "_out", with: "Out")] {
+                        case .string(let v)?: return v
+                        case .int(let v)?: return String(v)
+                        default: return ""
+                        }
+                    }
+                }).text()
+            }
             let total = d.clusters.reduce(0) { $0 + $1.size }
             out += "\nmetrics\n" + TextTable(header: ["name", "value"], rows: d.metrics.map { [$0.name, $0.value.map { $0.description } ?? "NULL"] }).text()
             out += "\nclusters\n" + TextTable(header: ["cluster", "size", "share"], rows: d.clusters.map {
@@ -67,5 +81,15 @@ struct Show: ParsableCommand {
             }).text()
             writeStdout(out)
         }
+    }
+
+    /// The run's feature-set entry of its experiment's `data_report.json` (rows in and out of
+    /// every loading and cleaning step), if the file is still there.
+    func dataReport(_ ledger: Ledger, experiment: String, featureSet: String) throws -> JSONValue? {
+        guard let e = try ledger.experiment(named: experiment),
+              let artifact = e.artifacts.first(where: { $0.name == "data_report.json" }),
+              let bytes = FileManager.default.contents(atPath: artifact.path),
+              let report = try? JSONParser.parse([UInt8](bytes)) else { return nil }
+        return report["feature_sets"]?[featureSet]
     }
 }
