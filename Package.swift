@@ -50,7 +50,7 @@ let package = Package(
             "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["SeglabTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     // Swift 5 language mode: the kernels share unsafe buffers across Dispatch workers by design
     // (disjoint writes, fixed chunks), which Swift 6's strict checking cannot express cheaply.
