@@ -15,7 +15,11 @@ public enum ExperimentPlanner {
         var prepared: [PreparedFeatureSet] = []
         for def in experiment.featureSets {
             let used: Set<String>? = def.columns.map { Set($0 + def.onehot) }
-            let cacheKey = used.map { $0.sorted() } ?? ["*"] + def.onehot.sorted()
+            // Cleaning depends on the used columns only through `missing` (customers_csv) and
+            // outliers; otherwise every feature set shares one load.
+            let dependsOnColumns: Bool
+            if case .customersCSV = experiment.data { dependsOnColumns = true } else { dependsOnColumns = experiment.clean.outliers != nil }
+            let cacheKey = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"] + def.onehot.sorted()) : []
             let table: CustomerTable
             if let t = tables[cacheKey] { table = t } else {
                 table = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
