@@ -40,6 +40,14 @@ public struct PackedCenters: Sendable {
         return d.replacing(with: 0, where: d .< 0)
     }
 
+    /// The smallest lane, as a fixed tree of scalar comparisons: `SIMD8.min()` is a generic,
+    /// un-inlined reduction here that cost a quarter of a K-Means fit.
+    @inline(__always)
+    static func smallestLane(_ d: SIMD8<Double>) -> Double {
+        @inline(__always) func lesser(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
+        return lesser(lesser(lesser(d[0], d[1]), lesser(d[2], d[3])), lesser(lesser(d[4], d[5]), lesser(d[6], d[7])))
+    }
+
     /// Nearest centre (lowest index on ties) and its squared distance for rows `rows` of
     /// `x`, written to `labels[i]` and `minSqDist[i]`.
     public func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
@@ -52,7 +60,7 @@ public struct PackedCenters: Sendable {
                     var best = Double.infinity, bestIndex = 0
                     for g in 0 ..< groups {
                         let d = groupDistances(row, norm: xNorms[i], group: g, cp, np)
-                        let m = d.min()
+                        let m = Self.smallestLane(d)
                         if m < best {
                             best = m
                             var l = 0
