@@ -27,22 +27,23 @@ enum ArtifactBuilder {
     /// numeric feature of the table.
     static func profileCSV(table: CustomerTable, labels: [Int]) -> [UInt8] {
         let clusters = Set(labels).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
         let d = table.numericNames.count
-        var sums = [Int: [Double]]()
-        var counts = [Int: Int]()
+        // Sums per cluster slot, rows added in table order.
+        var sums = [Double](repeating: 0, count: clusters.count * d)
+        var counts = [Int](repeating: 0, count: clusters.count)
         table.numeric.storage.withUnsafeBufferPointer { x in
             for (i, l) in labels.enumerated() {
-                var s = sums[l] ?? [Double](repeating: 0, count: d)
-                for j in 0 ..< d { s[j] += x[i * d + j] }
-                sums[l] = s
-                counts[l, default: 0] += 1
+                let c = slot[l]!
+                counts[c] += 1
+                for j in 0 ..< d { sums[c * d + j] += x[i * d + j] }
             }
         }
         var out = "cluster,size,share" + table.numericNames.map { "," + CSVText.field($0) }.joined() + "\n"
-        for c in clusters {
-            let n = counts[c]!
-            out += "\(c),\(n),\(CSVText.real(Double(n) / Double(labels.count)))"
-            for j in 0 ..< d { out += "," + CSVText.real(sums[c]![j] / Double(n)) }
+        for (c, cluster) in clusters.enumerated() {
+            let n = counts[c]
+            out += "\(cluster),\(n),\(CSVText.real(Double(n) / Double(labels.count)))"
+            for j in 0 ..< d { out += "," + CSVText.real(sums[c * d + j] / Double(n)) }
             out += "\n"
         }
         return Array(out.utf8)
