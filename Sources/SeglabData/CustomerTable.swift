@@ -16,6 +16,9 @@ public struct CustomerTable: Sendable, Equatable {
     public var truth: [String]?
     /// What loading and cleaning did, step by step.
     public var report: DataReport
+    /// The bounds `clean.outliers` computed on these customers, per column (none without a
+    /// rule): `assign` clips new customers with them, as the run's customers were.
+    public var outlierBounds: [OutlierBound] = []
 
     public init(ids: [String], numericNames: [String], numeric: Matrix,
                 categoricalNames: [String] = [], categorical: [[String]] = [],
@@ -61,4 +64,14 @@ extension CustomerTable {
 
     /// The index of numeric column `name`, if present.
     func numericIndex(_ name: String) -> Int? { numericNames.firstIndex(of: name) }
+}
+
+/// One column's outlier bounds, as computed at load time.
+public struct OutlierBound: Sendable, Equatable, Codable {
+    public var column: String
+    public var lower: Double
+    public var upper: Double
+    public init(column: String, lower: Double, upper: Double) {
+        self.column = column; self.lower = lower; self.upper = upper
+    }
 }

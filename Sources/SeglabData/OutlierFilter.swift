@@ -14,6 +14,7 @@ enum OutlierFilter {
         for j in columns {
             let column = (0 ..< n).map { table.numeric[$0, j] }
             let (lo, hi) = bounds(rule.method, column)
+            table.outlierBounds.append(OutlierBound(column: table.numericNames[j], lower: lo, upper: hi))
             for i in 0 ..< n where column[i] < lo || column[i] > hi {
                 outside[i] = true
                 if rule.action == .clip { table.numeric[i, j] = min(max(column[i], lo), hi); clipped += 1 }

@@ -32,4 +32,28 @@ final class AssignCommandTests: CLITestCase {
         try write("results/assign/\(id)/model.json", "{}")
         XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "x.csv").status, 1)
     }
+
+    func testNewCustomersAreClippedToTheRunsOutlierBounds() throws {
+        var csv = "id,x,y\n"
+        for i in 0 ..< 90 {
+            let c = Double(i % 3) * 10
+            csv += "c\(i),\(c + Double(i % 7) * 0.1),\(c - Double(i % 5) * 0.1)\n"
+        }
+        try write("train.csv", csv)
+        // Bounds on x are about [-1.7, 22.3]: no training value is outside them.
+        try write("e.json", """
+        {"name": "clip", "seed": 9, "data": {"customers_csv": {"path": "train.csv", "id": "id"}},
+         "clean": {"outliers": {"method": "iqr", "factor": 0.1, "action": "clip"}},
+         "feature_sets": {"xy": {"columns": ["x", "y"], "scale": "none"}},
+         "algorithms": {"kmeans": {"k": 3}}}
+        """)
+        XCTAssertEqual(try seglab("run", "e.json").status, 0)
+        let id = ((try json(try seglab("plan", "e.json", "--format", "json").stdout) as! [[String: Any]])[0]["id"] as! String)
+        let trained = try read("results/clip/\(id)/labels.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        // (1000, 0) is nearest the (20, 20) centre as it stands, but clipped to (≈22.3, 0) it
+        // is nearest (10, 10): the run's customers were clipped the same way.
+        try write("new.csv", "id,x,y\nfar,1000,0\n")
+        XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "out.csv").status, 0)
+        XCTAssertEqual(try read("out.csv"), "customer_id,cluster\nfar,\(trained[1])\n")
+    }
 }

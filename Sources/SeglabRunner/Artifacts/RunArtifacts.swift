@@ -59,8 +59,9 @@ enum ArtifactBuilder {
     }
 
     /// Everything `assign` needs: the source mapping, the fitted feature pipeline and model.
-    static func modelJSON<M: FittedClusterModel>(_ run: PlannedRun, pipeline: FittedFeaturePipeline, model: M) throws -> [UInt8] {
-        let v = JSONValue.object([
+    static func modelJSON<M: FittedClusterModel>(_ run: PlannedRun, table: CustomerTable, pipeline: FittedFeaturePipeline,
+                                                 model: M) throws -> [UInt8] {
+        var members: [(key: String, value: JSONValue)] = [
             ("format", .int(1)),
             ("run_id", .string(run.id)),
             ("algorithm", .string(run.algorithm.name)),
@@ -68,8 +69,11 @@ enum ArtifactBuilder {
             ("config", run.config),
             ("pipeline", try encodeJSON(pipeline)),
             ("model", try encodeJSON(model)),
-        ])
-        return Array(JSONWriter.pretty(v).utf8)
+        ]
+        if !table.outlierBounds.isEmpty {
+            members.append(("outlier_bounds", try encodeJSON(table.outlierBounds)))
+        }
+        return Array(JSONWriter.pretty(.object(members)).utf8)
     }
 
     static func encodeJSON<T: Encodable>(_ value: T) throws -> JSONValue {

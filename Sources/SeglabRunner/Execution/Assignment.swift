@@ -9,8 +9,9 @@ import SeglabNumerics
 ///
 /// The input has the run's source format: a customers CSV with the same id and feature
 /// columns, or an order export with the same column mapping (and `as_of`, if the run had
-/// one). A synthetic run takes a customers CSV with a `customer_id` column. Outlier rules
-/// are not applied: every input customer gets a segment.
+/// one). A synthetic run takes a customers CSV with a `customer_id` column. Outliers are
+/// clipped to the bounds computed on the run's customers when the rule was `clip`; no new
+/// customer is dropped: every one gets a segment.
 public enum Assignment {
     public struct Result {
         public var ids: [String]
@@ -49,8 +50,15 @@ public enum Assignment {
             source = .customersCSV(CustomersCSVSource(path: path, id: "customer_id"))
         }
         var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: modelFile))
+        let clip = rules.outliers?.action == .clip
         rules.outliers = nil
-        let table = try DataLoader.load(source, cleaning: rules, usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
+        var table = try DataLoader.load(source, cleaning: rules, usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
+        if clip, let bounds = model["outlier_bounds"] {
+            for b in try decode([OutlierBound].self, bounds, file: modelFile) {
+                guard let j = table.numericNames.firstIndex(of: b.column) else { continue }
+                for i in 0 ..< table.count { table.numeric[i, j] = min(max(table.numeric[i, j], b.lower), b.upper) }
+            }
+        }
         let x = try pipeline.transform(table)
         return Result(ids: table.ids, labels: try predict(algorithm, fitted, x: x, file: modelFile))
     }

@@ -41,7 +41,7 @@ public enum RunExecutor {
 
         let artifacts = RunArtifacts(files: [
             ("labels.csv", ArtifactBuilder.labelsCSV(ids: set.table.ids, labels: fit.labels)),
-            ("model.json", try ArtifactBuilder.modelJSON(run, pipeline: set.pipeline, model: fit.model)),
+            ("model.json", try ArtifactBuilder.modelJSON(run, table: set.table, pipeline: set.pipeline, model: fit.model)),
             ("profile.csv", ArtifactBuilder.profileCSV(table: set.table, labels: fit.labels)),
             ("run.json", ArtifactBuilder.runJSON(run)),
         ])
