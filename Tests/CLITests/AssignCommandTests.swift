@@ -3,13 +3,19 @@ import XCTest
 import SeglabTestSupport
 
 final class AssignCommandTests: CLITestCase {
-    func testAssigningTheTrainingCustomersReproducesTheirLabels() throws {
+    /// `train.csv`: 90 customers in three tight blobs around (0, 0), (10, 10) and (20, 20),
+    /// rows cycling through the blobs, with the blob as `seg`.
+    func writeThreeBlobs() throws {
         var csv = "id,x,y,seg\n"
         for i in 0 ..< 90 {
             let c = Double(i % 3) * 10
             csv += "c\(i),\(c + Double(i % 7) * 0.1),\(c - Double(i % 5) * 0.1),\(i % 3)\n"
         }
         try write("train.csv", csv)
+    }
+
+    func testAssigningTheTrainingCustomersReproducesTheirLabels() throws {
+        try writeThreeBlobs()
         try write("e.json", """
         {"name": "assign", "seed": 9, "data": {"customers_csv": {"path": "train.csv", "id": "id", "truth": "seg"}},
          "feature_sets": {"xy": {"columns": ["x", "y"], "scale": "robust"}},
@@ -34,12 +40,7 @@ final class AssignCommandTests: CLITestCase {
     }
 
     func testNewCustomersAreClippedToTheRunsOutlierBounds() throws {
-        var csv = "id,x,y\n"
-        for i in 0 ..< 90 {
-            let c = Double(i % 3) * 10
-            csv += "c\(i),\(c + Double(i % 7) * 0.1),\(c - Double(i % 5) * 0.1)\n"
-        }
-        try write("train.csv", csv)
+        try writeThreeBlobs()
         // Bounds on x are about [-1.7, 22.3]: no training value is outside them.
         try write("e.json", """
         {"name": "clip", "seed": 9, "data": {"customers_csv": {"path": "train.csv", "id": "id"}},
@@ -52,7 +53,7 @@ final class AssignCommandTests: CLITestCase {
         let trained = try read("results/clip/\(id)/labels.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
         // (1000, 0) is nearest the (20, 20) centre as it stands, but clipped to (≈22.3, 0) it
         // is nearest (10, 10): the run's customers were clipped the same way.
-        try write("new.csv", "id,x,y\nfar,1000,0\n")
+        try write("new.csv", "id,x,y,seg\nfar,1000,0,\n")
         XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "out.csv").status, 0)
         XCTAssertEqual(try read("out.csv"), "customer_id,cluster\nfar,\(trained[1])\n")
     }

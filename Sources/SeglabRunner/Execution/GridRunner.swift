@@ -77,24 +77,20 @@ public final class GridRunner: @unchecked Sendable {
             let started = Date()
             do {
                 var marked = false
-                try commit(run) { try ledger.markRunning(id: run.id, startedAt: Timestamp.string(started)); marked = true }
+                try commit { try ledger.markRunning(id: run.id, startedAt: Timestamp.string(started)); marked = true }
                 guard marked else { return }
                 let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), experiment: prepared.experiment)
                 let dir = ArtifactStore.runDirectory(results: options.resultsDirectory, experiment: prepared.experiment.name, runID: run.id)
                 let written = try ArtifactStore.write(outcome.artifacts.files, into: dir)
-                try commit(run) {
-                    try ledger.complete(CompletedRun(
-                        id: run.id, finishedAt: Timestamp.now(), durationS: Date().timeIntervalSince(started),
-                        datasetSHA256: prepared.datasetSHA256, codeVersion: SeglabVersion.string, resultsDir: dir,
-                        metrics: outcome.metrics,
-                        clusters: outcome.clusterSizes.map { ClusterRecord(cluster: $0.cluster, size: $0.size) },
-                        artifacts: written.map(\.record)))
+                try commit {
+                    try ledger.complete(outcome.completedRun(id: run.id, started: started, datasetSHA256: prepared.datasetSHA256,
+                                                             resultsDir: dir, written: written))
                     summary.completed += 1
                 }
                 for note in outcome.notes { Log.info("run \(run.id): \(note)") }
             } catch {
                 let reason = "\(error)"
-                try? commit(run) {
+                try? commit {
                     try ledger.fail(id: run.id, error: reason, finishedAt: Timestamp.now(), durationS: Date().timeIntervalSince(started))
                     summary.failed += 1
                 }
@@ -115,7 +111,7 @@ public final class GridRunner: @unchecked Sendable {
     }
 
     /// Commits under the lock, unless the grid is being interrupted.
-    private func commit(_ run: PlannedRun, _ body: () throws -> Void) throws {
+    private func commit(_ body: () throws -> Void) throws {
         lock.lock(); defer { lock.unlock() }
         guard !stopping else { return }
         try body()

@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import SeglabLedger
 import SeglabClustering
 import SeglabData
 import SeglabMetrics
@@ -12,6 +14,15 @@ public struct RunOutcome: Sendable {
     public var notes: [String]
     public var clusterSizes: [(cluster: Int, size: Int)]
     public var artifacts: RunArtifacts
+
+    /// What the ledger commits for this outcome once its artifacts are written to `resultsDir`.
+    public func completedRun(id: String, started: Date, datasetSHA256: String, resultsDir: String,
+                             written: [ArtifactStore.Written]) -> CompletedRun {
+        CompletedRun(id: id, finishedAt: Timestamp.now(), durationS: Date().timeIntervalSince(started),
+                     datasetSHA256: datasetSHA256, codeVersion: SeglabVersion.string, resultsDir: resultsDir,
+                     metrics: metrics, clusters: clusterSizes.map { ClusterRecord(cluster: $0.cluster, size: $0.size) },
+                     artifacts: written.map(\.record))
+    }
 }
 
 /// Computes one run: fit, metrics, artifact bytes. A pure function of the run and its

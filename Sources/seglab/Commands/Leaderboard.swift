@@ -45,16 +45,14 @@ struct Leaderboard: ParsableCommand {
         let rows = try ledger.leaderboard(LeaderboardQuery(
             metric: metric, higherIsBetter: direction == .higherIsBetter, experiment: experiment,
             algorithm: algorithm, minClusterShare: minClusterShare, top: top))
-        let keyMetrics = ["silhouette", "davies_bouldin", "calinski_harabasz", "n_clusters", "min_cluster_share", "balance_entropy"]
-            .filter { $0 != metric }
-        func values(_ r: LeaderboardRow) -> [Double?] {
-            [r.value, r.silhouette, r.daviesBouldin, r.calinskiHarabasz, r.nClusters.map(Double.init), r.minClusterShare, r.balanceEntropy]
-        }
-        func displayed(_ r: LeaderboardRow) -> [Double?] {
-            let all = ["silhouette", "davies_bouldin", "calinski_harabasz", "n_clusters", "min_cluster_share", "balance_entropy"]
-            let v = values(r)
-            return [v[0]] + all.enumerated().filter { $0.element != metric }.map { v[$0.offset + 1] }
-        }
+        // Shown beside the ranked metric (which is not repeated among them).
+        let shown: [(name: String, value: (LeaderboardRow) -> Double?)] = [
+            ("silhouette", \.silhouette), ("davies_bouldin", \.daviesBouldin), ("calinski_harabasz", \.calinskiHarabasz),
+            ("n_clusters", { $0.nClusters.map(Double.init) }), ("min_cluster_share", \.minClusterShare),
+            ("balance_entropy", \.balanceEntropy),
+        ].filter { $0.name != metric }
+        let keyMetrics = shown.map(\.name)
+        func displayed(_ r: LeaderboardRow) -> [Double?] { [r.value] + shown.map { $0.value(r) } }
         let header = ["rank", "run_id", "experiment", "feature_set", "algorithm", "params", metric] + keyMetrics
         switch format {
         case .json:

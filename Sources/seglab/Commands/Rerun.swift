@@ -42,11 +42,8 @@ struct Rerun: ParsableCommand {
             let started = Date()
             try ledger.markRunning(id: id, startedAt: Timestamp.string(started))
             let written = try ArtifactStore.write(r.outcome.artifacts.files, into: dir)
-            try ledger.complete(CompletedRun(
-                id: id, finishedAt: Timestamp.now(), durationS: Date().timeIntervalSince(started),
-                datasetSHA256: r.prepared.datasetSHA256, codeVersion: SeglabVersion.string, resultsDir: dir,
-                metrics: r.outcome.metrics, clusters: r.outcome.clusterSizes.map { ClusterRecord(cluster: $0.cluster, size: $0.size) },
-                artifacts: written.map(\.record)))
+            try ledger.complete(r.outcome.completedRun(id: id, started: started, datasetSHA256: r.prepared.datasetSHA256,
+                                                       resultsDir: dir, written: written))
             Log.info("run \(id) recomputed; artifacts in \(dir)")
         }
     }

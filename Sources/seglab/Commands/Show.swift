@@ -62,8 +62,8 @@ struct Show: ParsableCommand {
             if case .array(let steps)? = dataReport?["steps"] {
                 out += "\ndata (\(dataReport?["source"].flatMap { if case .string(let s) = $0 { return s } else { return nil } } ?? "data"))\n"
                 out += TextTable(header: ["step", "rows_in", "rows_out", "detail"], rows: steps.map { step in
-                    ["step", "rows_in", "rows_out", "detail"].map { key in
-                        switch step[key.replacingOccurrences(of: "_in", with: "In").replacingOccurrences(of: "_out", with: "Out")] {
+                    ["step", "rowsIn", "rowsOut", "detail"].map { key in
+                        switch step[key] {
                         case .string(let v)?: return v
                         case .int(let v)?: return String(v)
                         default: return ""
