@@ -7,19 +7,34 @@ import SeglabNumerics
 /// Adding an algorithm touches its own file and one line of `AlgorithmRegistry`.
 ///
 ///     let kmeans = try KMeans(parameters: KMeans.resolve(["k": .int(5)]))
-///     var rng = Xoshiro256StarStar(seed: 42, stream: "kmeans")
-///     let fit = try kmeans.fit(x, rng: &rng)   // fit.labels, fit.model, fit.metrics
+///     var rng = Xoshiro256StarStar(seed: 42, stream: "fit")
+///     let fit = try kmeans.fit(x, rng: &rng, context: .detached())   // fit.labels, fit.model, fit.metrics
 public protocol ClusteringAlgorithm: Sendable {
     associatedtype Model: FittedClusterModel
 
     /// The name used in experiment files and the ledger (`kmeans`).
     static var name: String { get }
+    /// One line for `seglab algorithms` and the README.
+    static var summary: String { get }
     /// Every parameter with its type, range and default, in one place.
     static var parameters: [ParameterSpec] { get }
 
+    /// Peak memory in bytes a fit on `rows` × `cols` would take beyond the matrix itself, so
+    /// the runner can refuse a run that cannot fit in memory before it starts. The default
+    /// allows a few n-vectors and an n × k block of distances.
+    static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int
+
     init(parameters: ResolvedParameters) throws
-    /// Fits on the rows of `x`. Throws `ClusteringError` for a run that fails on its own.
-    func fit(_ x: Matrix, rng: inout Xoshiro256StarStar) throws -> ClusteringFit<Model>
+    /// Fits on the rows of `x`. Throws `ClusteringError` for a run that fails on its own, and
+    /// `FitStopped` when `context` says to stop.
+    func fit(_ x: Matrix, rng: inout Xoshiro256StarStar, context: FitContext) throws -> ClusteringFit<Model>
+}
+
+extension ClusteringAlgorithm {
+    public static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int {
+        let k = parameters.optionalInt("k") ?? 8
+        return rows * 8 * (4 + cols + k)
+    }
 }
 
 /// What a fit returns.
@@ -37,8 +52,30 @@ public struct ClusteringFit<Model: FittedClusterModel>: Sendable {
 
 /// A fitted model: stored in `model.json` and used by `assign` for new customers.
 public protocol FittedClusterModel: Codable, Sendable {
-    /// Labels for new rows, with the same distance formula the fit used.
-    func predict(_ x: Matrix) -> [Int]
+    /// Labels for new rows, with the same distance formula the fit used, and the model's own
+    /// measure of each assignment where it has one.
+    func predict(_ x: Matrix) -> ClusterPrediction
+}
+
+/// Labels for new rows and, where the model has one, a per-row measure of the assignment.
+public struct ClusterPrediction: Sendable, Equatable {
+    /// What `score` holds.
+    public enum Score: String, Sendable {
+        /// Euclidean distance to the assigned centre (K-Means, agglomerative, …).
+        case distance
+        /// Probability of the assigned component (Gaussian mixtures, DEC's soft assignment).
+        case probability
+    }
+
+    public var labels: [Int]
+    public var scoreKind: Score?
+    /// One value per row when `scoreKind` is set; empty otherwise.
+    public var scores: [Double]
+
+    public init(labels: [Int], scoreKind: Score? = nil, scores: [Double] = []) {
+        precondition(scoreKind == nil ? scores.isEmpty : scores.count == labels.count)
+        self.labels = labels; self.scoreKind = scoreKind; self.scores = scores
+    }
 }
 
 /// A run that fails on its own (SPEC §6), recorded as `failed` with this reason.

@@ -14,6 +14,7 @@ public struct KMeans: ClusteringAlgorithm {
     }
 
     public static let name = "kmeans"
+    public static let summary = "K-Means, Lloyd iterations as scikit-learn's KMeans"
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("k", .int(min: 2, max: 1_000_000), default: .required, help: "number of clusters"),
         ParameterSpec("init", .choice(Initialization.allCases.map(\.rawValue)), default: .value(.string("k-means++")),
@@ -52,7 +53,7 @@ public struct KMeans: ClusteringAlgorithm {
                   maxIter: parameters.int("max_iter"), tol: parameters.real("tol"))
     }
 
-    public func fit(_ x: Matrix, rng: inout Xoshiro256StarStar) throws -> ClusteringFit<KMeansModel> {
+    public func fit(_ x: Matrix, rng: inout Xoshiro256StarStar, context: FitContext) throws -> ClusteringFit<KMeansModel> {
         guard x.rows >= k else {
             throw ClusteringError("kmeans: k = \(k) exceeds the number of rows (\(x.rows))")
         }
@@ -68,7 +69,7 @@ public struct KMeans: ClusteringAlgorithm {
             let initial = initialization == .kMeansPlusPlus
                 ? kMeansPlusPlus(x, xNorms: xNorms, rng: &rng)
                 : x.selectingRows(rng.sampleIndices(k, from: x.rows))
-            let run = lloyd(x, xNorms: xNorms, centers: initial, threshold: threshold)
+            let run = try lloyd(x, xNorms: xNorms, centers: initial, threshold: threshold, context: context)
             // As scikit-learn: the first run wins ties, and a run that finds the same partition
             // again (up to renaming) never replaces it on rounding alone.
             if let b = best, !(run.inertia < b.inertia && !Self.sameClustering(run.labels, b.labels, k: k)) { continue }
@@ -88,7 +89,8 @@ public struct KMeans: ClusteringAlgorithm {
     }
 
     /// Lloyd iterations from `centers` (scikit-learn's `_kmeans_single_lloyd`).
-    func lloyd(_ x: Matrix, xNorms: [Double], centers initial: Matrix, threshold: Double) -> LloydResult {
+    func lloyd(_ x: Matrix, xNorms: [Double], centers initial: Matrix, threshold: Double,
+               context: FitContext) throws -> LloydResult {
         let n = x.rows
         var centers = initial
         var labels = [Int](repeating: -1, count: n), previous = labels
@@ -96,6 +98,7 @@ public struct KMeans: ClusteringAlgorithm {
         var converged = false, nIter = 0
         for iteration in 0 ..< maxIter {
             nIter = iteration + 1
+            try context.checkpoint(iteration: nIter, of: maxIter)
             var acc = assignAndSum(x, xNorms: xNorms, centers: centers, labels: &labels, minSqDist: &minSqDist)
             let relocated = relocateEmptyClusters(x, labels: labels, minSqDist: minSqDist, into: &acc)
             let updated = Self.means(acc)

@@ -3,6 +3,10 @@ public enum ParamValue: Hashable, Sendable {
     case int(Int)
     case real(Double)
     case string(String)
+    /// A list of integers, e.g. an autoencoder's hidden layer widths `[64, 32]`.
+    case ints([Int])
+    /// An explicit JSON `null`, for parameters that declare it (e.g. BIRCH's `"k": null`).
+    case null
 }
 
 /// One algorithm parameter: name, type and range, default.
@@ -12,6 +16,9 @@ public struct ParameterSpec: Sendable {
         /// `minExclusive`: the value must be strictly above `min`.
         case real(min: Double, max: Double, minExclusive: Bool)
         case choice([String])
+        /// A JSON array of integers, each in `min ... max`, with `minCount ... maxCount` items.
+        /// In a grid, an array of such arrays is an axis.
+        case intList(min: Int, max: Int, minCount: Int, maxCount: Int)
     }
     public enum Default: Sendable {
         case required
@@ -23,10 +30,12 @@ public struct ParameterSpec: Sendable {
     public var name: String
     public var kind: Kind
     public var defaultValue: Default
+    /// Whether JSON `null` is a value of this parameter (its meaning is in `help`).
+    public var nullable: Bool
     public var help: String
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: Default, help: String) {
-        self.name = name; self.kind = kind; self.defaultValue = defaultValue; self.help = help
+    public init(_ name: String, _ kind: Kind, default defaultValue: Default, nullable: Bool = false, help: String) {
+        self.name = name; self.kind = kind; self.defaultValue = defaultValue; self.nullable = nullable; self.help = help
     }
 }
 
@@ -39,6 +48,14 @@ public struct ResolvedParameters: Sendable, Equatable {
         guard case .int(let v)? = values[name] else { preconditionFailure("parameter \(name) is not an int") }
         return v
     }
+    /// An integer parameter that may be `null`.
+    public func optionalInt(_ name: String) -> Int? {
+        switch values[name] {
+        case .int(let v)?: return v
+        case .null?, nil: return nil
+        default: preconditionFailure("parameter \(name) is not an int")
+        }
+    }
     public func real(_ name: String) -> Double {
         switch values[name] {
         case .real(let v)?: return v
@@ -48,6 +65,10 @@ public struct ResolvedParameters: Sendable, Equatable {
     }
     public func string(_ name: String) -> String {
         guard case .string(let v)? = values[name] else { preconditionFailure("parameter \(name) is not a string") }
+        return v
+    }
+    public func ints(_ name: String) -> [Int] {
+        guard case .ints(let v)? = values[name] else { preconditionFailure("parameter \(name) is not a list of integers") }
         return v
     }
 }

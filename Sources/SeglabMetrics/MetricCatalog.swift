@@ -25,12 +25,20 @@ public enum MetricCatalog {
         ("balance_entropy", .higherIsBetter),
         ("reconstruction_loss", .lowerIsBetter),
         ("fit_seconds", .lowerIsBetter),
+        ("n_iter", .none),
         ("ari", .higherIsBetter),
         ("nmi", .higherIsBetter),
+        // Beyond SPEC §4's list: what particular algorithms report about their fit.
+        ("converged", .none),
+        ("n_subclusters", .none),
     ]
 
-    /// The direction of `name`, or nil for a name not in SPEC §4.
+    /// The suffix of internal metrics computed in a deep model's latent space (`silhouette_latent`).
+    public static let latentSuffix = "_latent"
+
+    /// The direction of `name` (a `_latent` metric has its base metric's), or nil for an unknown name.
     public static func direction(of name: String) -> MetricDirection? {
-        all.first { $0.name == name }?.direction
+        if name.hasSuffix(latentSuffix) { return direction(of: String(name.dropLast(latentSuffix.count))) }
+        return all.first { $0.name == name }?.direction
     }
 }

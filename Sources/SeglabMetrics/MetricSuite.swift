@@ -5,21 +5,19 @@ public enum MetricSuite {
     /// Silhouette, Davies–Bouldin, Calinski–Harabasz and inertia over the non-noise rows;
     /// cluster counts and shares over all rows; ARI and NMI against `truth` when given.
     ///
-    /// The silhouette is exact when at most `silhouetteSample` rows are clustered; otherwise
-    /// it is computed on `silhouetteSample` of them drawn with `rng.sampleIndices` (the only
-    /// use of `rng`). `silhouette_sample_size` records the number of rows used.
-    public static func evaluate(x: Matrix, labels: [Int], truth: [Int]?, silhouetteSample: Int,
-                                rng: inout Xoshiro256StarStar) -> MetricReport {
-        precondition(labels.count == x.rows && silhouetteSample >= 0)
+    /// The silhouette is taken over `silhouetteRows` (a sample drawn once per feature set by
+    /// `silhouetteSample(rows:size:seed:)`, so every run of the feature set is scored on the
+    /// same customers), or over all rows when nil; noise rows are left out either way, with
+    /// distances among the rows used only (scikit-learn's `silhouette_score` on a sample).
+    /// `silhouette_sample_size` records the number of rows used.
+    public static func evaluate(x: Matrix, labels: [Int], truth: [Int]?, silhouetteRows: [Int]?) -> MetricReport {
+        precondition(labels.count == x.rows)
         var results = [String: MetricResult]()
-        let clustered = labels.indices.filter { labels[$0] >= 0 }
-
-        var silhouetteRows = clustered
-        if clustered.count > silhouetteSample {
-            silhouetteRows = rng.sampleIndices(silhouetteSample, from: clustered.count).map { clustered[$0] }
-        }
-        results["silhouette"] = silhouetteScore(x: x, labels: labels, rows: silhouetteRows)
-        results["silhouette_sample_size"] = .defined(Double(silhouetteRows.count))
+        let rows = (silhouetteRows ?? Array(labels.indices)).filter { labels[$0] >= 0 }
+        results["silhouette"] = silhouetteRows == nil
+            ? silhouetteScore(x: x, labels: labels)
+            : silhouetteScore(x: x, labels: labels, rows: rows)
+        results["silhouette_sample_size"] = .defined(Double(rows.count))
         results["davies_bouldin"] = daviesBouldinScore(x: x, labels: labels)
         results["calinski_harabasz"] = calinskiHarabaszScore(x: x, labels: labels)
         results["inertia"] = inertia(x: x, labels: labels)
@@ -36,5 +34,14 @@ public enum MetricSuite {
         }
         let notes = results.keys.sorted().compactMap { name in results[name]!.note.map { "\(name): \($0)" } }
         return MetricReport(values: results.mapValues { $0.value }, notes: notes, clusterSizes: balance.sizes)
+    }
+
+    /// The rows a feature set's silhouettes are taken on: nil (all rows) when there are at most
+    /// `size`, else `size` rows in ascending order drawn by Floyd's algorithm from the stream
+    /// `metrics.silhouette` of `seed` (the experiment seed mixed with the matrix hash).
+    public static func silhouetteSample(rows: Int, size: Int, seed: UInt64) -> [Int]? {
+        guard rows > size else { return nil }
+        var rng = Xoshiro256StarStar(seed: seed, stream: "metrics.silhouette")
+        return rng.sampleSortedIndices(size, from: rows)
     }
 }

@@ -98,6 +98,20 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return pool[0 ..< k].sorted()
     }
 
+    /// `k` distinct indices from `0 ..< n`, in ascending order, by Floyd's algorithm: k draws
+    /// and O(k) memory whatever `n` is (a sample of 20,000 from a million customers never
+    /// builds a million-entry permutation).
+    public mutating func sampleSortedIndices(_ k: Int, from n: Int) -> [Int] {
+        precondition(k >= 0 && k <= n)
+        var chosen = Set<Int>(minimumCapacity: k)
+        for j in (n - k) ..< n {
+            let t = nextInt(below: j + 1)
+            if !chosen.insert(t).inserted { chosen.insert(j) }
+        }
+        // Sorted, so the hash set's per-process iteration order never shows.
+        return chosen.sorted()
+    }
+
     /// Shuffles `array` in place (Fisher–Yates, from the back).
     public mutating func shuffle<T>(_ array: inout [T]) {
         guard array.count > 1 else { return }

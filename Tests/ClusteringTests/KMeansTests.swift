@@ -29,15 +29,15 @@ final class KMeansTests: XCTestCase {
 
     func testTooFewRowsAndNonFiniteDataThrow() {
         var rng = Xoshiro256StarStar(seed: 1)
-        XCTAssertThrowsError(try KMeans(k: 5).fit(Matrix(rowArrays: [[0], [1], [2]]), rng: &rng))
-        XCTAssertThrowsError(try KMeans(k: 2).fit(Matrix(rowArrays: [[0], [.nan], [2]]), rng: &rng))
+        XCTAssertThrowsError(try KMeans(k: 5).fit(Matrix(rowArrays: [[0], [1], [2]]), rng: &rng, context: .detached()))
+        XCTAssertThrowsError(try KMeans(k: 2).fit(Matrix(rowArrays: [[0], [.nan], [2]]), rng: &rng, context: .detached()))
     }
 
     func testFewerDistinctPointsThanKDoesNotCrash() throws {
         let x = Matrix(rowArrays: [[1, 1], [1, 1], [1, 1], [2, 2], [2, 2]])
         for initialization in KMeans.Initialization.allCases {
             var rng = Xoshiro256StarStar(seed: 3)
-            let fit = try KMeans(k: 4, initialization: initialization, nInit: 3).fit(x, rng: &rng)
+            let fit = try KMeans(k: 4, initialization: initialization, nInit: 3).fit(x, rng: &rng, context: .detached())
             XCTAssertEqual(fit.labels.count, 5)
             XCTAssertTrue(fit.labels.allSatisfy { (0 ..< 4).contains($0) })
             XCTAssertEqual(fit.metrics["inertia"], 0)
@@ -49,11 +49,11 @@ final class KMeansTests: XCTestCase {
         let x = blobs(Kernels.rowChunk + 500, centers: 5, seed: 4)
         let kmeans = KMeans(k: 5, initialization: .kMeansPlusPlus, nInit: 2, maxIter: 20)
         var r1 = Xoshiro256StarStar(seed: 42, stream: "kmeans"), r2 = Xoshiro256StarStar(seed: 42, stream: "kmeans")
-        let a = try kmeans.fit(x, rng: &r1), b = try kmeans.fit(x, rng: &r2)
+        let a = try kmeans.fit(x, rng: &r1, context: .detached()), b = try kmeans.fit(x, rng: &r2, context: .detached())
         XCTAssertEqual(a.labels, b.labels)
         XCTAssertEqual(a.model.centers.flatMap { $0 }.map(\.bitPattern), b.model.centers.flatMap { $0 }.map(\.bitPattern))
         XCTAssertEqual(a.metrics["inertia"]!.bitPattern, b.metrics["inertia"]!.bitPattern)
-        XCTAssertEqual(a.model.predict(x), a.labels)
+        XCTAssertEqual(a.model.predict(x).labels, a.labels)
         XCTAssertEqual(Set(a.labels), Set(0 ..< 5))
         // The fit's inertia is the sum of squared distances to the returned centres.
         XCTAssertEqual(a.metrics["inertia"]!, Kernels.sumSquaredResiduals(x, centers: Matrix(rowArrays: a.model.centers), labels: a.labels))
@@ -65,12 +65,12 @@ final class KMeansTests: XCTestCase {
         let x = blobs(Kernels.rowChunk + 300, centers: 4, seed: 5)
         let kmeans = KMeans(k: 4, initialization: .random, nInit: 1, maxIter: 10)
         var solo = Xoshiro256StarStar(seed: 8)
-        let reference = try kmeans.fit(x, rng: &solo)
+        let reference = try kmeans.fit(x, rng: &solo, context: .detached())
         var results = [ClusteringFit<KMeansModel>?](repeating: nil, count: 3)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: 3) { t in
             var rng = Xoshiro256StarStar(seed: 8)
-            let fit = try! kmeans.fit(x, rng: &rng)
+            let fit = try! kmeans.fit(x, rng: &rng, context: .detached())
             lock.lock(); results[t] = fit; lock.unlock()
         }
         for r in results {
@@ -79,19 +79,19 @@ final class KMeansTests: XCTestCase {
         }
     }
 
-    func testEmptyClusterIsRelocatedToTheFarthestRow() {
+    func testEmptyClusterIsRelocatedToTheFarthestRow() throws {
         // Centre 2 duplicates centre 1, so it gets no rows in the first assignment (ties go to the
         // lower index); it must take the row farthest from its centre, row 5 at x = 100.
         let x = Matrix(rowArrays: [[0], [1], [2], [10], [11], [100]])
         let kmeans = KMeans(k: 3, maxIter: 1)
         let initial = Matrix(rowArrays: [[1], [10], [10]])
-        let result = kmeans.lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: initial, threshold: 0)
+        let result = try kmeans.lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: initial, threshold: 0, context: .detached())
         XCTAssertEqual(result.centers.storage, [1, 10.5, 100])
         XCTAssertEqual(result.labels, [0, 0, 0, 1, 1, 2])
         // Run to convergence: every cluster non-empty and labels consistent with the centres.
-        let full = KMeans(k: 3).lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: initial, threshold: 0)
+        let full = try KMeans(k: 3).lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: initial, threshold: 0, context: .detached())
         XCTAssertEqual(Set(full.labels), [0, 1, 2])
-        XCTAssertEqual(KMeansModel(centers: (0 ..< 3).map { full.centers.row($0) }).predict(x), full.labels)
+        XCTAssertEqual(KMeansModel(centers: (0 ..< 3).map { full.centers.row($0) }).predict(x).labels, full.labels)
     }
 
     func testKMeansPlusPlusPicksDistinctRowsOnSeparatedData() {
@@ -133,7 +133,7 @@ final class KMeansTests: XCTestCase {
                 let reference = run["inertia"] as! Double
                 let rare = name == "wine" && initName == "random" && (k == 5 || k == 8)
                 var rng = Xoshiro256StarStar(seed: 2024, stream: "\(name).\(k).\(initName)")
-                let fit = try KMeans(k: k, initialization: .init(rawValue: initName)!, nInit: 100).fit(x, rng: &rng)
+                let fit = try KMeans(k: k, initialization: .init(rawValue: initName)!, nInit: 100).fit(x, rng: &rng, context: .detached())
                 let mine = fit.metrics["inertia"]!
                 XCTAssertLessThanOrEqual(mine, (rare ? 1.01 : 1.001) * reference, "\(name) k=\(k) \(initName): \(mine) vs \(reference)")
                 // Re-centring the labels on their means can only lower the inertia.
@@ -153,7 +153,7 @@ final class KMeansTests: XCTestCase {
             let k = labels.max()! + 1
             var (centers, counts) = Kernels.groupSums(x, labels: labels, groups: k)
             for c in 0 ..< k { for f in 0 ..< x.cols { centers[c, f] /= Double(counts[c]) } }
-            let result = KMeans(k: k).lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: centers, threshold: 0)
+            let result = try KMeans(k: k).lloyd(x, xNorms: Kernels.rowSquaredNorms(x), centers: centers, threshold: 0, context: .detached())
             XCTAssertEqual(result.labels, labels, name)
             let expected = entry["sklearn_inertia_"] as! Double
             XCTAssertEqual(result.inertia, expected, accuracy: 1e-9 * expected, name)

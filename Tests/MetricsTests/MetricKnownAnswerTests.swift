@@ -96,8 +96,10 @@ final class MetricKnownAnswerTests: XCTestCase {
     func testCatalogCoversSpecNamesWithDirections() {
         let spec = ["silhouette", "silhouette_sample_size", "davies_bouldin", "calinski_harabasz", "inertia",
                     "log_likelihood", "bic", "aic", "noise_fraction", "n_clusters", "min_cluster_share",
-                    "max_cluster_share", "balance_entropy", "reconstruction_loss", "fit_seconds", "ari", "nmi"]
-        XCTAssertEqual(MetricCatalog.all.map(\.name), spec)
+                    "max_cluster_share", "balance_entropy", "reconstruction_loss", "fit_seconds", "n_iter", "ari", "nmi"]
+        XCTAssertEqual(MetricCatalog.all.map(\.name), spec + ["converged", "n_subclusters"])
+        XCTAssertEqual(MetricCatalog.direction(of: "silhouette_latent"), .higherIsBetter)
+        XCTAssertNil(MetricCatalog.direction(of: "nonsense_latent"))
         XCTAssertEqual(MetricCatalog.direction(of: "silhouette"), .higherIsBetter)
         XCTAssertEqual(MetricCatalog.direction(of: "davies_bouldin"), .lowerIsBetter)
         XCTAssertEqual(MetricCatalog.direction(of: "n_clusters"), MetricDirection.none)

@@ -17,9 +17,7 @@ final class MetricSuiteTests: XCTestCase {
     func testExactSilhouetteWithNoiseAndTruth() {
         var (x, labels) = blobs(60, seed: 1)
         labels[0] = -1; labels[7] = -1
-        var rng = Xoshiro256StarStar(seed: 9)
-        let report = MetricSuite.evaluate(x: x, labels: labels, truth: (0 ..< 60).map { $0 % 3 },
-                                          silhouetteSample: 1000, rng: &rng)
+        let report = MetricSuite.evaluate(x: x, labels: labels, truth: (0 ..< 60).map { $0 % 3 }, silhouetteRows: nil)
         let clustered = labels.indices.filter { labels[$0] >= 0 }
         XCTAssertEqual(report.values["silhouette"]!, silhouetteScore(x: x.selectingRows(clustered), labels: clustered.map { labels[$0] }).value)
         XCTAssertEqual(report.values["silhouette_sample_size"]!, 58)
@@ -31,28 +29,32 @@ final class MetricSuiteTests: XCTestCase {
         XCTAssertEqual(report.clusterSizes.map(\.cluster), [-1, 0, 1, 2])
         XCTAssertEqual(report.clusterSizes.map(\.size), [2, 19, 19, 20])
         XCTAssertEqual(report.notes, [])
-        // rng untouched when the silhouette is exact.
-        var fresh = Xoshiro256StarStar(seed: 9)
-        XCTAssertEqual(rng.next(), fresh.next())
     }
 
-    func testSampledSilhouetteIsSeededAndRecordsItsSize() {
-        let (x, labels) = blobs(300, seed: 2)
-        var a = Xoshiro256StarStar(seed: 5), b = Xoshiro256StarStar(seed: 5)
-        let r1 = MetricSuite.evaluate(x: x, labels: labels, truth: nil, silhouetteSample: 50, rng: &a)
-        let r2 = MetricSuite.evaluate(x: x, labels: labels, truth: nil, silhouetteSample: 50, rng: &b)
-        XCTAssertEqual(r1.values["silhouette_sample_size"]!, 50)
-        XCTAssertEqual(r1.values["silhouette"]!, r2.values["silhouette"]!)
-        var c = Xoshiro256StarStar(seed: 5)
-        let rows = c.sampleIndices(50, from: 300)
-        XCTAssertEqual(r1.values["silhouette"]!, silhouetteScore(x: x, labels: labels, rows: rows).value)
-        XCTAssertFalse(r1.values.keys.contains("ari"))
+    func testSilhouetteSampleIsSeededSortedAndOnlyAboveItsSize() {
+        XCTAssertNil(MetricSuite.silhouetteSample(rows: 300, size: 300, seed: 5))
+        let rows = MetricSuite.silhouetteSample(rows: 300, size: 50, seed: 5)!
+        XCTAssertEqual(rows, MetricSuite.silhouetteSample(rows: 300, size: 50, seed: 5))
+        XCTAssertEqual(rows.count, 50)
+        XCTAssertEqual(rows, Array(Set(rows)).sorted())
+        XCTAssertNotEqual(rows, MetricSuite.silhouetteSample(rows: 300, size: 50, seed: 6))
+        // Drawn without a permutation of all rows: a sample of a billion is as cheap as of a hundred.
+        XCTAssertEqual(MetricSuite.silhouetteSample(rows: 1_000_000_000, size: 10, seed: 5)!.count, 10)
+    }
+
+    func testSampledSilhouetteUsesTheGivenRowsWithoutNoise() {
+        var (x, labels) = blobs(300, seed: 2)
+        let sample = MetricSuite.silhouetteSample(rows: 300, size: 50, seed: 5)!
+        labels[sample[0]] = -1
+        let r = MetricSuite.evaluate(x: x, labels: labels, truth: nil, silhouetteRows: sample)
+        XCTAssertEqual(r.values["silhouette_sample_size"]!, 49)
+        XCTAssertEqual(r.values["silhouette"]!, silhouetteScore(x: x, labels: labels, rows: Array(sample.dropFirst())).value)
+        XCTAssertFalse(r.values.keys.contains("ari"))
     }
 
     func testUndefinedMetricsAreNilWithNotes() {
         let x = Matrix(rowArrays: [[0, 0], [1, 1], [2, 2]])
-        var rng = Xoshiro256StarStar(seed: 1)
-        let r = MetricSuite.evaluate(x: x, labels: [0, 0, 0], truth: nil, silhouetteSample: 100, rng: &rng)
+        let r = MetricSuite.evaluate(x: x, labels: [0, 0, 0], truth: nil, silhouetteRows: nil)
         for name in ["silhouette", "davies_bouldin", "calinski_harabasz", "balance_entropy"] {
             XCTAssertEqual(r.values[name], .some(nil), name)
             XCTAssertTrue(r.notes.contains { $0.hasPrefix("\(name): ") }, name)

@@ -15,9 +15,19 @@ import SeglabNumerics
 public enum Assignment {
     public struct Result {
         public var ids: [String]
-        public var labels: [Int]
-        /// `customer_id,cluster`, like `labels.csv`.
-        public var csv: [UInt8] { ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
+        public var prediction: ClusterPrediction
+        public var labels: [Int] { prediction.labels }
+        /// `customer_id,cluster` as in `labels.csv`, then the model's measure of each
+        /// assignment where it has one (`distance` to the centre, or `probability`).
+        public var csv: [UInt8] {
+            guard let kind = prediction.scoreKind else { return ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
+            var out = "customer_id,cluster,\(kind.rawValue)\n"
+            for (i, id) in ids.enumerated() {
+                out += CSVText.field(id); out += ","; out += String(labels[i]); out += ","
+                out += CSVText.real(prediction.scores[i]); out += "\n"
+            }
+            return Array(out.utf8)
+        }
     }
 
     public static func assign(modelJSON: [UInt8], modelFile: String, input: String) throws -> Result {
@@ -60,10 +70,10 @@ public enum Assignment {
             }
         }
         let x = try pipeline.transform(table)
-        return Result(ids: table.ids, labels: try predict(algorithm, fitted, x: x, file: modelFile))
+        return Result(ids: table.ids, prediction: try predict(algorithm, fitted, x: x, file: modelFile))
     }
 
-    private static func predict<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, x: Matrix, file: String) throws -> [Int] {
+    private static func predict<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, x: Matrix, file: String) throws -> ClusterPrediction {
         try decode(A.Model.self, json, file: file).predict(x)
     }
 

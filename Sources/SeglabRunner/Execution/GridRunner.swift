@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SeglabClustering
 import SeglabLedger
 
 /// Options of `seglab run`.
@@ -38,10 +39,13 @@ public final class GridRunner: @unchecked Sendable {
     private var nextIndex = 0
     private var stopping = false
     private var queue: [PlannedRun] = []
+    /// One per feature set: what its runs share (e.g. an agglomerative tree for every `k`).
+    private let caches: [String: FitCache]
 
     public init(prepared: PreparedExperiment, ledger: Ledger, options: RunOptions) {
         self.prepared = prepared; self.ledger = ledger; self.options = options
         self.progress = ProgressLine()
+        self.caches = Dictionary(uniqueKeysWithValues: prepared.featureSets.map { ($0.definition.name, FitCache()) })
     }
 
     public func run() throws -> GridSummary {
@@ -79,7 +83,8 @@ public final class GridRunner: @unchecked Sendable {
                 var marked = false
                 try commit { try ledger.markRunning(id: run.id, startedAt: Timestamp.string(started)); marked = true }
                 guard marked else { return }
-                let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), experiment: prepared.experiment)
+                let context = FitContext(cache: caches[run.featureSet.name]!, stopRequested: { [self] in isStopping })
+                let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), context: context)
                 let dir = ArtifactStore.runDirectory(results: options.resultsDirectory, experiment: prepared.experiment.name, runID: run.id)
                 let written = try ArtifactStore.write(outcome.artifacts.files, into: dir)
                 try commit {
@@ -99,6 +104,11 @@ public final class GridRunner: @unchecked Sendable {
             lock.lock(); inFlight.remove(run.id); let s = summary; lock.unlock()
             progress.update(done: s.completed + s.failed, failed: s.failed)
         }
+    }
+
+    private var isStopping: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stopping
     }
 
     private func take() -> PlannedRun? {

@@ -32,7 +32,7 @@ public enum Rerun {
                 ? "the input data changed since run \(details.run.id) (sha256 \(prepared.datasetSHA256), recorded \(recorded))"
                 : "the ledger's configuration of run \(details.run.id) no longer yields its key \(details.run.key)")
         }
-        let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), experiment: experiment)
+        let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), context: .detached())
         return Recomputed(details: details, prepared: prepared, run: run, outcome: outcome)
     }
 

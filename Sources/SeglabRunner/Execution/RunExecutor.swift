@@ -28,21 +28,21 @@ public struct RunOutcome: Sendable {
 /// Computes one run: fit, metrics, artifact bytes. A pure function of the run and its
 /// prepared feature set, except the `fit_seconds` metric (which never enters an artifact).
 public enum RunExecutor {
-    public static func execute(_ run: PlannedRun, on set: PreparedFeatureSet, experiment: Experiment) throws -> RunOutcome {
-        try execute(run, run.algorithm, on: set, experiment: experiment)
+    public static func execute(_ run: PlannedRun, on set: PreparedFeatureSet, context: FitContext) throws -> RunOutcome {
+        try execute(run, run.algorithm, on: set, context: context)
     }
 
     private static func execute<A: ClusteringAlgorithm>(_ run: PlannedRun, _ type: A.Type, on set: PreparedFeatureSet,
-                                                          experiment: Experiment) throws -> RunOutcome {
+                                                          context: FitContext) throws -> RunOutcome {
         let algorithm = try A(parameters: run.parameters)
         var fitRNG = Xoshiro256StarStar(seed: run.seed, stream: "fit")
         let start = DispatchTime.now().uptimeNanoseconds
-        let fit = try algorithm.fit(set.matrix, rng: &fitRNG)
+        let fit = try algorithm.fit(set.matrix, rng: &fitRNG, context: context)
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 
-        var metricRNG = Xoshiro256StarStar(seed: run.seed, stream: "metrics.silhouette")
+        try context.checkStop()
         let report = MetricSuite.evaluate(x: set.matrix, labels: fit.labels, truth: set.truth,
-                                          silhouetteSample: experiment.metrics.silhouetteSample, rng: &metricRNG)
+                                          silhouetteRows: set.silhouetteRows)
         var metrics: [String: Double?] = [:]
         for (name, value) in fit.metrics where MetricCatalog.direction(of: name) != nil {
             metrics[name] = value.isFinite ? value : nil

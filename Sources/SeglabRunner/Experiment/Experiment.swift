@@ -29,7 +29,8 @@ public struct AlgorithmGrid: Sendable {
 
 /// The `metrics` block.
 public struct MetricsSettings: Sendable, Equatable {
-    /// Silhouette is exact up to this many rows, sampled above.
+    /// Silhouette is exact up to this many rows, sampled above (one sample per feature set,
+    /// the only scope there is: `"scope": "feature_set"` in the run key).
     public var silhouetteSample: Int
     public init(silhouetteSample: Int = 20_000) { self.silhouetteSample = silhouetteSample }
 }

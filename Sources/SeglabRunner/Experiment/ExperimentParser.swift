@@ -208,8 +208,13 @@ public enum ExperimentParser {
         guard let node else { return m }
         _ = try node.members(allowed: ["silhouette"])
         if let s = node.member("silhouette") {
-            _ = try s.members(allowed: ["sample"])
+            _ = try s.members(allowed: ["sample", "scope"])
             if let n = s.member("sample") { m.silhouetteSample = try n.int(min: 2, max: 10_000_000) }
+            // Written into every run key so that runs scored on a per-run sample by earlier
+            // versions are never mixed with these; "feature_set" is the only scope.
+            if let scope = s.member("scope"), try scope.string() != "feature_set" {
+                throw scope.fail("the only silhouette sample scope is \"feature_set\"")
+            }
         }
         return m
     }

@@ -2,8 +2,15 @@ import SeglabClustering
 
 /// A grid axis (SPEC §1): a JSON array of values, a range `{ "from", "to", "step" }` (step 1 by
 /// default), or a scalar for a fixed value. Values are normalised to the parameter's type.
+///
+/// A list-valued parameter (`"hidden": [64, 32]`) is one value when it is an array of numbers;
+/// its axis is an array of such arrays (`"hidden": [[64, 32], [32, 16]]`).
 enum GridAxis {
     static func values(of node: JSONNode, spec: ParameterSpec) throws -> [ParamValue] {
+        if case .intList = spec.kind, case .array(let items) = node.value,
+           !items.contains(where: { if case .array = $0 { return true } else { return false } }) {
+            return [try node.parameter(spec)]
+        }
         switch node.value {
         case .array:
             let items = try node.elements()
@@ -26,14 +33,15 @@ enum GridAxis {
         _ = try node.members(allowed: ["from", "to", "step"])
         let fromNode = try node.required("from"), toNode = try node.required("to")
         switch spec.kind {
-        case .int:
-            guard case .int(let from) = try fromNode.parameter(spec), case .int(let to) = try toNode.parameter(spec) else { fatalError() }
+        case let .int(min, max):
+            let from = try fromNode.int(min: min, max: max), to = try toNode.int(min: min, max: max)
             let step = try node.member("step")?.int(min: 1) ?? 1
             if from > to { throw node.fail("'from' (\(from)) is greater than 'to' (\(to))") }
             if (to - from) / step >= 100_000 { throw node.fail("the range has too many values") }
             return stride(from: from, through: to, by: step).map { .int($0) }
-        case .real:
-            guard case .real(let from) = try fromNode.parameter(spec), case .real(let to) = try toNode.parameter(spec) else { fatalError() }
+        case let .real(min, max, minExclusive):
+            let from = try fromNode.real(min: min, max: max, minExclusive: minExclusive)
+            let to = try toNode.real(min: min, max: max, minExclusive: minExclusive)
             let step = try node.member("step")?.real(min: 0, minExclusive: true) ?? 1
             if from > to { throw node.fail("'from' (\(JSONWriter.real(from))) is greater than 'to' (\(JSONWriter.real(to)))") }
             // Values are from + i·step (not repeated addition), with a tolerance of a millionth
@@ -43,6 +51,8 @@ enum GridAxis {
             return (0 ..< count).map { i in .real(from + Double(i) * step) }
         case .choice:
             throw node.fail("'\(spec.name)' takes names, not a range: give an array of values")
+        case .intList:
+            throw node.fail("'\(spec.name)' takes lists of integers, not a range: give an array of lists")
         }
     }
 }

@@ -97,6 +97,10 @@ struct JSONNode {
 
     /// A parameter value checked against its declared kind and normalised to it.
     func parameter(_ spec: ParameterSpec) throws -> ParamValue {
+        if case .null = value {
+            guard spec.nullable else { throw fail("'\(spec.name)' cannot be null") }
+            return .null
+        }
         switch spec.kind {
         case let .int(min, max): return .int(try int(min: min, max: max))
         case let .real(min, max, excl): return .real(try real(min: min, max: max, minExclusive: excl))
@@ -104,6 +108,13 @@ struct JSONNode {
             let s = try string()
             guard options.contains(s) else { throw fail("'\(s)' is not one of: \(options.joined(separator: ", "))") }
             return .string(s)
+        case let .intList(min, max, minCount, maxCount):
+            let items = try elements()
+            if items.count < minCount || items.count > maxCount {
+                throw fail(minCount == maxCount ? "must list \(minCount) integers (got \(items.count))"
+                           : "must list \(minCount) to \(maxCount) integers (got \(items.count))")
+            }
+            return .ints(try items.map { try $0.int(min: min, max: max) })
         }
     }
 }

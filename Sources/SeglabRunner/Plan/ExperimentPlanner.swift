@@ -1,6 +1,7 @@
 import Foundation
 import SeglabClustering
 import SeglabData
+import SeglabMetrics
 import SeglabNumerics
 
 /// Turns a parsed experiment into runs: loads and cleans the data, checks what needs the data
@@ -33,9 +34,13 @@ public enum ExperimentPlanner {
                 throw ExperimentError(file: experiment.file, path: "feature_sets.\(def.name)",
                                       (e.column.map { "column '\($0)': " } ?? "") + e.message)
             }
+            let hash = matrixHash(matrix)
             prepared.append(PreparedFeatureSet(
                 definition: def, resolvedColumns: resolved.columns!, table: table, pipeline: pipeline, matrix: matrix,
-                truth: table.truth.map(numberTruth), matrixSHA256: matrixHash(matrix)))
+                truth: table.truth.map(numberTruth), matrixSHA256: hash,
+                silhouetteRows: MetricSuite.silhouetteSample(
+                    rows: matrix.rows, size: experiment.metrics.silhouetteSample,
+                    seed: UInt64(experiment.seed) ^ UInt64(hash.prefix(16), radix: 16)!)))
         }
         try checkK(experiment, prepared)
         let fingerprint = try datasetFingerprint(experiment.data)

@@ -28,4 +28,6 @@ public struct PreparedFeatureSet: Sendable {
     public var truth: [Int]?
     /// SHA-256 of the matrix as little-endian IEEE-754 doubles, row-major.
     public var matrixSHA256: String
+    /// The rows every run of this set takes its silhouette on (ascending), or nil for all rows.
+    public var silhouetteRows: [Int]?
 }

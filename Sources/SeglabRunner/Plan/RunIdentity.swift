@@ -38,6 +38,8 @@ public enum RunIdentity {
         case .int(let i): return .int(i)
         case .real(let d): return .real(d)
         case .string(let s): return .string(s)
+        case .ints(let list): return .array(list.map { .int($0) })
+        case .null: return .null
         }
     }
 
@@ -99,6 +101,6 @@ public enum RunIdentity {
     }
 
     static func metricsJSON(_ m: MetricsSettings) -> JSONValue {
-        .object([("silhouette", .object([("sample", .int(m.silhouetteSample))]))])
+        .object([("silhouette", .object([("sample", .int(m.silhouetteSample)), ("scope", .string("feature_set"))]))])
     }
 }
