@@ -2,6 +2,12 @@
 import PackageDescription
 
 // Data flows one way: Data -> Clustering/Metrics -> Runner (grid, scheduler, artifacts) -> Ledger -> CLI.
+
+// The numeric modules are optimised in debug builds too, so that `swift test` (debug, what CI
+// runs) checks every parity fixture at full size: unoptimised SIMD kernels are 50-100x slower.
+// `-enable-testing` stays on, so tests still reach internal symbols.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "seglab",
     platforms: [.macOS(.v13)],
@@ -16,13 +22,13 @@ let package = Package(
     ],
     targets: [
         // Matrix storage, kernels, parallel chunking, seeded generators. No dependencies.
-        .target(name: "SeglabNumerics"),
+        .target(name: "SeglabNumerics", swiftSettings: optimizedInDebug),
         // CSV, data sources, cleaning, customer features, transforms, PCA.
-        .target(name: "SeglabData", dependencies: ["SeglabNumerics"]),
+        .target(name: "SeglabData", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // One file per algorithm behind the `ClusteringAlgorithm` protocol.
-        .target(name: "SeglabClustering", dependencies: ["SeglabNumerics"]),
+        .target(name: "SeglabClustering", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // Free functions of (X, labels).
-        .target(name: "SeglabMetrics", dependencies: ["SeglabNumerics"]),
+        .target(name: "SeglabMetrics", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // The SQLite ledger: schema, migrations, records, queries.
         .target(name: "SeglabLedger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Experiment model, grid, run identity, scheduler, artifacts.

@@ -116,14 +116,9 @@ final class KMeansTests: XCTestCase {
     /// 0.1 % in only 1.5–16 % of single restarts for several entries (iris k=4, wine k=6
     /// k-means++), so a best-of-10 comparison would test luck. Wine k=5 and k=8 with random
     /// initialisation sit in optima scikit-learn found in ≤ 1 % of restarts; there 1 % is allowed.
-    /// Debug builds (≈ 50× slower) check iris only; optimised builds every set up to 5k rows.
     func testReferenceGridInertia() throws {
         try SharedFixtures.require("reference/expected_iris.json")
-        #if DEBUG
-        let names = ["iris"]
-        #else
         let names = ["iris", "wine", "moons_1k", "blobs_2k", "customers_5k"]
-        #endif
         for name in names {
             let (x, _) = try SharedFixtures.referenceDataset(name)
             let runs = (try SharedFixtures.expected(name)["kmeans_grid"] as! [String: Any])["runs"] as! [[String: Any]]

@@ -7,15 +7,6 @@ import SeglabTestSupport
 /// (/work/shared/reference/README.md): relative difference ≤ 1e-9.
 final class ReferenceParityTests: XCTestCase {
     static let datasets = ["iris", "wine", "moons_1k", "blobs_2k", "customers_5k", "blobs_20k"]
-    /// Where the exact silhouette is compared. The SIMD kernel runs ~100× slower unoptimised
-    /// (0.6 µs a pair: blobs_20k alone would take minutes), so debug builds compare it on the
-    /// sets of ≤ 1,000 rows and optimised builds (`swift test -c release -Xswiftc
-    /// -enable-testing`) on all; the other metrics are compared everywhere.
-    #if DEBUG
-    static let silhouetteSets: Set<String> = ["iris", "wine", "moons_1k"]
-    #else
-    static let silhouetteSets = Set(datasets)
-    #endif
 
     private func assertClose(_ actual: Double?, _ expected: Any?, _ what: String, relative: Double = 1e-9,
                              file: StaticString = #filePath, line: UInt = #line) {
@@ -31,11 +22,9 @@ final class ReferenceParityTests: XCTestCase {
     /// by hand for wine average k=2: direct differences give 0.5949803101789135, seglab's
     /// value to the bit, scikit-learn 0.5949803304138244). With singletons the DBI is compared
     /// to 1e-7 relative.
-    private func checkGeometry(_ x: Matrix, _ labels: [Int], _ entry: [String: Any], _ what: String, silhouette: Bool) {
+    private func checkGeometry(_ x: Matrix, _ labels: [Int], _ entry: [String: Any], _ what: String) {
         let hasSingleton = clusterBalance(labels: labels).sizes.contains { $0.cluster >= 0 && $0.size == 1 }
-        if silhouette {
-            assertClose(silhouetteScore(x: x, labels: labels).value, entry["silhouette"], "\(what) silhouette")
-        }
+        assertClose(silhouetteScore(x: x, labels: labels).value, entry["silhouette"], "\(what) silhouette")
         assertClose(daviesBouldinScore(x: x, labels: labels).value, entry["davies_bouldin"], "\(what) davies_bouldin",
                     relative: hasSingleton ? 1e-7 : 1e-9)
         assertClose(calinskiHarabaszScore(x: x, labels: labels).value, entry["calinski_harabasz"], "\(what) calinski_harabasz")
@@ -51,13 +40,10 @@ final class ReferenceParityTests: XCTestCase {
             let kmeansLabels = try SharedFixtures.referenceLabels("labels_kmeans_\(name).csv")
             for (key, labels) in [("true", truth!), ("kmeans", kmeansLabels)] {
                 let entry = labelings[key]!
-                let silhouette = Self.silhouetteSets.contains(name)
-                checkGeometry(x, labels, entry, "\(name) \(key)", silhouette: silhouette)
-                if silhouette {
-                    let samples = silhouetteSamples(x: x, labels: labels)!
-                    for (i, e) in (entry["silhouette_samples_first10"] as! [Double]).enumerated() {
-                        assertClose(samples[i], e, "\(name) \(key) silhouette_samples[\(i)]")
-                    }
+                checkGeometry(x, labels, entry, "\(name) \(key)")
+                let samples = silhouetteSamples(x: x, labels: labels)!
+                for (i, e) in (entry["silhouette_samples_first10"] as! [Double]).enumerated() {
+                    assertClose(samples[i], e, "\(name) \(key) silhouette_samples[\(i)]")
                 }
                 XCTAssertEqual(clusterBalance(labels: labels).nClusters, entry["n_clusters"] as? Int)
             }
@@ -81,7 +67,7 @@ final class ReferenceParityTests: XCTestCase {
                     let file = run["file"] as! String
                     let labels = try SharedFixtures.referenceLabels(file)
                     let entry = run[metricsKey] as! [String: Any]
-                    checkGeometry(x, labels, entry, file, silhouette: Self.silhouetteSets.contains(name))
+                    checkGeometry(x, labels, entry, file)
                 }
             }
         }
