@@ -23,6 +23,9 @@ public protocol ClusteringAlgorithm: Sendable {
     /// the runner can refuse a run that cannot fit in memory before it starts. The default
     /// allows a few n-vectors and an n × k block of distances.
     static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int
+    /// What to suggest when a run is refused for its memory estimate (e.g. "use birch or a
+    /// smaller sample"), or nil.
+    static var memoryAdvice: String? { get }
 
     init(parameters: ResolvedParameters) throws
     /// Fits on the rows of `x`. Throws `ClusteringError` for a run that fails on its own, and
@@ -35,6 +38,8 @@ extension ClusteringAlgorithm {
         let k = parameters.optionalInt("k") ?? 8
         return rows * 8 * (4 + cols + k)
     }
+
+    public static var memoryAdvice: String? { nil }
 }
 
 /// What a fit returns.
