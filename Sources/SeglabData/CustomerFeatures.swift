@@ -100,8 +100,12 @@ public enum CustomerFeatures {
                        t.monetary / frequency, Double(t.products), t.returned / t.monetary,
                        t.days > 1 ? Double(t.last - t.first) / Double(t.days - 1) : 0]
         }
-        return CustomerTable(ids: survivors.map { rows.customerIDs.string($0) }, numericNames: names,
-                             numeric: Matrix(rows: survivors.count, cols: names.count, storage: values),
-                             report: DataReport(source: "transactions_csv", steps: steps, customers: survivors.count))
+        var table = CustomerTable(ids: survivors.map { rows.customerIDs.string($0) }, numericNames: names,
+                                  numeric: Matrix(rows: survivors.count, cols: names.count, storage: values),
+                                  report: DataReport(source: "transactions_csv", steps: steps, customers: survivors.count))
+        if rows.product.isEmpty {
+            table.notComputable["distinct_products"] = "the data has no product column (transactions_csv.product is not set)"
+        }
+        return table
     }
 }

@@ -19,6 +19,9 @@ public struct CustomerTable: Sendable, Equatable {
     /// The bounds `clean.outliers` computed on these customers, per column (none without a
     /// rule): `assign` clips new customers with them, as the run's customers were.
     public var outlierBounds: [OutlierBound] = []
+    /// Columns present only to keep the feature list of SPEC §5 whole, which the source cannot
+    /// compute (`distinct_products` without a product column), with the reason.
+    public var notComputable: [String: String] = [:]
 
     public init(ids: [String], numericNames: [String], numeric: Matrix,
                 categoricalNames: [String] = [], categorical: [[String]] = [],
@@ -41,13 +44,25 @@ public struct DataReport: Sendable, Equatable, Codable {
         public init(step: String, rowsIn: Int, rowsOut: Int, detail: String = "") {
             self.step = step; self.rowsIn = rowsIn; self.rowsOut = rowsOut; self.detail = detail
         }
+        enum CodingKeys: String, CodingKey {
+            case step, detail
+            case rowsIn = "rows_in"
+            case rowsOut = "rows_out"
+        }
     }
     /// "synthetic", "customers_csv" or "transactions_csv".
     public var source: String
     public var steps: [Step]
     public var customers: Int
+    /// For a feature set that takes every candidate column: the columns it left out and why
+    /// (empty when none was); nil for a feature set that lists its columns.
+    public var leftOut: [LeftOutFeature]?
     public init(source: String, steps: [Step] = [], customers: Int = 0) {
         self.source = source; self.steps = steps; self.customers = customers
+    }
+    enum CodingKeys: String, CodingKey {
+        case source, steps, customers
+        case leftOut = "left_out"
     }
 }
 

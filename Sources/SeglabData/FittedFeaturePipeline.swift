@@ -28,6 +28,15 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
     /// All components' explained-variance ratios when PCA is used (for a scree plot).
     public var explainedVarianceRatio: [Double]?
 
+    /// The matrix's column names as `seglab features` writes them: each design column with
+    /// what was done to it (`frequency_log1p`, `recency_days_scaled`, `frequency_log1p_scaled`,
+    /// `segment=a_scaled`), so scaled values never pass for raw ones; `pc1`…`pcN` after PCA.
+    public var matrixColumnNames: [String] {
+        guard pca == nil else { return featureNames }
+        let scaled = scale == .none ? "" : "_scaled"
+        return featureNames.map { name in name + (log1p.contains(name) ? "_log1p" : "") + scaled }
+    }
+
     /// The same pipeline on new customers: their table must have the fitted columns.
     public func transform(_ table: CustomerTable) throws -> Matrix {
         var x = try design(table)

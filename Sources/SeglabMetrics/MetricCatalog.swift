@@ -33,6 +33,10 @@ public enum MetricCatalog {
         ("n_subclusters", .none),
     ]
 
+    /// Metrics that count something (or are a 0/1 flag): always whole numbers, so outputs
+    /// write them as integers (`6`, not `6.0`).
+    public static let integerValued: Set<String> = ["n_clusters", "silhouette_sample_size", "n_iter", "n_subclusters", "converged"]
+
     /// The suffix of internal metrics computed in a deep model's latent space (`silhouette_latent`).
     public static let latentSuffix = "_latent"
 

@@ -11,7 +11,8 @@ struct Seglab: ParsableCommand {
         commandName: "seglab",
         abstract: "A reproducible experiment runner for customer segmentation.",
         version: SeglabVersion.string,
-        subcommands: [Validate.self, Plan.self, Run.self, Leaderboard.self, Show.self, Rerun.self, Features.self, Assign.self]
+        subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
+                      Features.self, Assign.self]
     )
 
     /// Exit codes (SPEC §3): 0 success; 1 a run failed or a verification differed; 2 bad usage

@@ -57,7 +57,7 @@ final class FeatureMatrixTests: CLITestCase {
         let r = try seglab("features", "e.json", "--set", "rfm", "--out", "f.csv")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try read("f.csv").split(separator: "\n")
-        XCTAssertEqual(lines[0], "customer_id,recency_days,frequency,monetary")
+        XCTAssertEqual(lines[0], "customer_id,recency_days_scaled,frequency_log1p_scaled,monetary_log1p_scaled")
         XCTAssertEqual(lines.count, 4338 + 1, "customers after the default cleaning")
         XCTAssertTrue(lines[1].hasPrefix("17850,"), "customers in order of their first row")
     }

@@ -101,7 +101,7 @@ final class RunCommandTests: CLITestCase {
         let r = try seglab("features", "e.json", "--set", "rfm", "--out", "f.csv")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = try read("f.csv").split(separator: "\n")
-        XCTAssertEqual(lines[0], "customer_id,recency_days,frequency,monetary")
+        XCTAssertEqual(lines[0], "customer_id,recency_days_scaled,frequency_log1p_scaled,monetary_log1p_scaled")
         XCTAssertEqual(lines.count, 601)
         // Standard scaling: every column has mean 0 and population variance 1.
         let rows = lines.dropFirst().map { $0.split(separator: ",").dropFirst().map { Double($0)! } }

@@ -1,12 +1,39 @@
-/// The matrix the algorithms see for one feature set: `customer_id` then the feature names,
-/// one row per customer in the order of `labels.csv`, shortest round-trip numbers.
+import SeglabData
+
+/// A feature set's customers as CSV, one row per customer in the order of `labels.csv`,
+/// numbers in shortest round-trip form.
 public enum FeatureCSV {
+    /// The matrix the algorithms see: `customer_id`, then its columns named by what was done to
+    /// them (`FittedFeaturePipeline.matrixColumnNames`: `recency_days_scaled`, …, or `pc1`…).
     public static func bytes(_ set: PreparedFeatureSet) -> [UInt8] {
-        var out = (["customer_id"] + set.pipeline.featureNames).map(CSVText.field).joined(separator: ",") + "\n"
         let m = set.matrix
-        for i in 0 ..< m.rows {
-            out += CSVText.field(set.table.ids[i])
+        return write(header: ["customer_id"] + set.pipeline.matrixColumnNames, ids: set.table.ids) { i, out in
             for j in 0 ..< m.cols { out += ","; out += CSVText.real(m.storage[i * m.cols + j]) }
+        }
+    }
+
+    /// The cleaned, unscaled customers, in the run's source format as `assign` reads it: the id
+    /// column (the source's `id` for a customers_csv, else `customer_id`), every column of
+    /// `unscaledColumns`, then the set's one-hot text columns. Assigning this file to one of
+    /// the set's runs gives back the run's labels.
+    public static func rawBytes(_ set: PreparedFeatureSet, source: DataSource) -> [UInt8] {
+        let idColumn: String
+        if case .customersCSV(let c) = source { idColumn = c.id } else { idColumn = Assignment.customerIDColumn }
+        let t = set.table
+        let numeric = set.unscaledColumns.map { t.numericNames.firstIndex(of: $0)! }
+        let text = set.definition.onehot.map { t.categoricalNames.firstIndex(of: $0)! }
+        let header = [idColumn] + set.unscaledColumns + set.definition.onehot
+        return write(header: header, ids: t.ids) { i, out in
+            for j in numeric { out += ","; out += CSVText.real(t.numeric[i, j]) }
+            for j in text { out += ","; out += CSVText.field(t.categorical[j][i]) }
+        }
+    }
+
+    private static func write(header: [String], ids: [String], row: (Int, inout String) -> Void) -> [UInt8] {
+        var out = header.map(CSVText.field).joined(separator: ",") + "\n"
+        for (i, id) in ids.enumerated() {
+            out += CSVText.field(id)
+            row(i, &out)
             out += "\n"
         }
         return Array(out.utf8)

@@ -23,32 +23,6 @@ enum ArtifactBuilder {
         return Array(out.utf8)
     }
 
-    /// Per cluster (noise first, then by id): size, share, and the mean of every unscaled
-    /// numeric feature of the table.
-    static func profileCSV(table: CustomerTable, labels: [Int]) -> [UInt8] {
-        let clusters = Set(labels).sorted()
-        let slot = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
-        let d = table.numericNames.count
-        // Sums per cluster slot, rows added in table order.
-        var sums = [Double](repeating: 0, count: clusters.count * d)
-        var counts = [Int](repeating: 0, count: clusters.count)
-        table.numeric.storage.withUnsafeBufferPointer { x in
-            for (i, l) in labels.enumerated() {
-                let c = slot[l]!
-                counts[c] += 1
-                for j in 0 ..< d { sums[c * d + j] += x[i * d + j] }
-            }
-        }
-        var out = "cluster,size,share" + table.numericNames.map { "," + CSVText.field($0) }.joined() + "\n"
-        for (c, cluster) in clusters.enumerated() {
-            let n = counts[c]
-            out += "\(cluster),\(n),\(CSVText.real(Double(n) / Double(labels.count)))"
-            for j in 0 ..< d { out += "," + CSVText.real(sums[c * d + j] / Double(n)) }
-            out += "\n"
-        }
-        return Array(out.utf8)
-    }
-
     /// The resolved configuration: the key's preimage, pretty-printed, with the identity.
     static func runJSON(_ run: PlannedRun) -> [UInt8] {
         let v = JSONValue.object([

@@ -9,10 +9,15 @@ import SeglabNumerics
 ///
 /// The input has the run's source format: a customers CSV with the same id and feature
 /// columns, or an order export with the same column mapping (and `as_of`, if the run had
-/// one). A synthetic run takes a customers CSV with a `customer_id` column. Outliers are
-/// clipped to the bounds computed on the run's customers when the rule was `clip`; no new
-/// customer is dropped: every one gets a segment.
+/// one). A synthetic run takes a customers CSV with a `customer_id` column, and so does an
+/// order-export run when given customers already aggregated (a `customer_id` column and the
+/// feature columns, as `seglab features --raw` writes them). Outliers are clipped to the
+/// bounds computed on the run's customers when the rule was `clip`; no new customer is
+/// dropped: every one gets a segment.
 public enum Assignment {
+    /// The id column of a customer table for a run whose source has none of its own.
+    public static let customerIDColumn = "customer_id"
+
     public struct Result {
         public var ids: [String]
         public var prediction: ClusterPrediction
@@ -49,7 +54,7 @@ public enum Assignment {
         }
         let source: DataSource
         switch kind {
-        case "transactions_csv":
+        case "transactions_csv" where !isCustomerTable(path, columns: pipeline.columns):
             source = .transactionsCSV(TransactionsCSVSource(
                 path: path, customer: option("customer")!, date: option("date")!, quantity: option("quantity")!,
                 unitPrice: option("unit_price"), amount: option("amount"), invoice: option("invoice"),
@@ -57,7 +62,7 @@ public enum Assignment {
         case "customers_csv":
             source = .customersCSV(CustomersCSVSource(path: path, id: option("id")!))
         default:
-            source = .customersCSV(CustomersCSVSource(path: path, id: "customer_id"))
+            source = .customersCSV(CustomersCSVSource(path: path, id: customerIDColumn))
         }
         var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: modelFile))
         let clip = rules.outliers?.action == .clip
@@ -71,6 +76,13 @@ public enum Assignment {
         }
         let x = try pipeline.transform(table)
         return Result(ids: table.ids, prediction: try predict(algorithm, fitted, x: x, file: modelFile))
+    }
+
+    /// Whether `path` holds customers rather than order lines: its header has `customer_id`
+    /// and every numeric column the pipeline reads (an order export has none of the features).
+    private static func isCustomerTable(_ path: String, columns: [String]) -> Bool {
+        guard let header = try? CSVRecords.header(path: path) else { return false }  // the loader reports it
+        return header.contains(customerIDColumn) && columns.allSatisfy(header.contains)
     }
 
     private static func predict<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, x: Matrix, file: String) throws -> ClusterPrediction {

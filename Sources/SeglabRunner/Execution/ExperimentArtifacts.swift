@@ -14,7 +14,8 @@ enum ExperimentArtifacts {
         let sets = JSONValue.object(p.featureSets.map { set in
             var m: [(key: String, value: JSONValue)] = [
                 ("columns", .array(set.resolvedColumns.map { .string($0) })),
-                ("features", .array(set.pipeline.featureNames.map { .string($0) })),
+                // As the header of `seglab features`: scaled columns say so.
+                ("features", .array(set.pipeline.matrixColumnNames.map { .string($0) })),
                 ("customers", .int(set.matrix.rows)),
                 ("matrix_sha256", .string(set.matrixSHA256)),
             ]

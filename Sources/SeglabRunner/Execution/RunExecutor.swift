@@ -53,7 +53,7 @@ public enum RunExecutor {
         let artifacts = RunArtifacts(files: [
             ("labels.csv", ArtifactBuilder.labelsCSV(ids: set.table.ids, labels: fit.labels)),
             ("model.json", try ArtifactBuilder.modelJSON(run, table: set.table, pipeline: set.pipeline, model: fit.model)),
-            ("profile.csv", ArtifactBuilder.profileCSV(table: set.table, labels: fit.labels)),
+            ("profile.csv", Profile(table: set.table, columns: set.unscaledColumns, labels: fit.labels).csv),
             ("run.json", ArtifactBuilder.runJSON(run)),
         ])
         return RunOutcome(labels: fit.labels, metrics: metrics, notes: report.notes,

@@ -12,35 +12,50 @@ public enum ExperimentPlanner {
     public static func prepare(_ experiment: Experiment) throws -> PreparedExperiment {
         let candidates = try DataLoader.candidateColumns(experiment.data)
         for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
+        // Cleaning depends on the used columns only through `missing` (customers_csv) and
+        // outliers; otherwise every feature set shares one load.
+        let dependsOnColumns: Bool
+        if case .customersCSV = experiment.data { dependsOnColumns = true } else { dependsOnColumns = experiment.clean.outliers != nil }
         var tables: [[String]: CustomerTable] = [:]
+        func load(_ used: Set<String>?) throws -> CustomerTable {
+            let key = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"]) : []
+            if let t = tables[key] { return t }
+            let t = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
+            tables[key] = t
+            return t
+        }
         var prepared: [PreparedFeatureSet] = []
         for def in experiment.featureSets {
-            let used: Set<String>? = def.columns.map { Set($0 + def.onehot) }
-            // Cleaning depends on the used columns only through `missing` (customers_csv) and
-            // outliers; otherwise every feature set shares one load.
-            let dependsOnColumns: Bool
-            if case .customersCSV = experiment.data { dependsOnColumns = true } else { dependsOnColumns = experiment.clean.outliers != nil }
-            let cacheKey = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"] + def.onehot.sorted()) : []
-            let table: CustomerTable
-            if let t = tables[cacheKey] { table = t } else {
-                table = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
-                tables[cacheKey] = table
-            }
             var resolved = def
-            resolved.columns = def.columns ?? table.numericNames
+            var leftOut: [LeftOutFeature]?
+            if def.columns == nil {
+                // Every candidate column that carries information (SPEC §1); the set is then
+                // built exactly as if it listed them, as `rerun` rebuilds it from its recipe.
+                let availability = FeatureAvailability(try load(nil))
+                guard !availability.available.isEmpty else {
+                    throw ExperimentError(file: experiment.file, path: "feature_sets.\(def.name)",
+                        "no candidate column can be a feature: " + availability.leftOut.map { "\($0.feature) (\($0.reason))" }.joined(separator: "; "))
+                }
+                resolved.columns = availability.available
+                leftOut = availability.leftOut
+            }
+            var table = try load(Set(resolved.columns! + def.onehot))
+            table.report.leftOut = leftOut
             let pipeline: FittedFeaturePipeline, matrix: Matrix
             do { (pipeline, matrix) = try FeaturePipeline.fit(resolved, on: table) } catch let e as DataError {
                 // The pipeline names the feature set; the user also needs the file it is in.
                 throw ExperimentError(file: experiment.file, path: "feature_sets.\(def.name)",
                                       (e.column.map { "column '\($0)': " } ?? "") + e.message)
             }
+            let available = Set(FeatureAvailability(table).available + resolved.columns!)
             let hash = matrixHash(matrix)
             prepared.append(PreparedFeatureSet(
                 definition: def, resolvedColumns: resolved.columns!, table: table, pipeline: pipeline, matrix: matrix,
                 truth: table.truth.map(numberTruth), matrixSHA256: hash,
                 silhouetteRows: MetricSuite.silhouetteSample(
                     rows: matrix.rows, size: experiment.metrics.silhouetteSample,
-                    seed: UInt64(experiment.seed) ^ UInt64(hash.prefix(16), radix: 16)!)))
+                    seed: UInt64(experiment.seed) ^ UInt64(hash.prefix(16), radix: 16)!),
+                unscaledColumns: table.numericNames.filter(available.contains)))
         }
         try checkK(experiment, prepared)
         let fingerprint = try datasetFingerprint(experiment.data)

@@ -30,4 +30,7 @@ public struct PreparedFeatureSet: Sendable {
     public var matrixSHA256: String
     /// The rows every run of this set takes its silhouette on (ascending), or nil for all rows.
     public var silhouetteRows: [Int]?
+    /// The numeric columns shown unscaled (`profile.csv`, `features --raw`): the set's own
+    /// columns and every other available one (`FeatureAvailability`), in table order.
+    public var unscaledColumns: [String]
 }

@@ -20,6 +20,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, markdown
 }
 
+/// For listings (`experiments`, `runs`).
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
 /// Loads and prepares an experiment file: every check of SPEC §1 and §6, no ledger write.
 func prepareExperiment(_ file: String) throws -> PreparedExperiment {
     try ExperimentPlanner.prepare(try ExperimentParser.load(path: file))
@@ -31,6 +36,26 @@ func resolveRunID(_ given: String, in ledger: Ledger) throws -> String {
     if matches.count == 1 { return matches[0].id }
     if matches.isEmpty { throw UsageError("no run with id \(given) in the ledger") }
     throw UsageError("run id \(given) is ambiguous: \(matches.prefix(5).map(\.id).joined(separator: ", "))…")
+}
+
+/// A filter naming something the ledger does not hold is bad usage (exit 2), as an unknown run
+/// id is: the message lists what exists, and suggests the one name that differs only in case,
+/// `-` or `_` (`online_retail` for `online-retail`).
+func requireKnown(_ given: String?, among existing: [String], kind: String, ledger: String) throws {
+    guard let given, !existing.contains(given) else { return }
+    let key = { (s: String) in s.lowercased().filter { $0 != "-" && $0 != "_" } }
+    let close = existing.filter { key($0) == key(given) }
+    throw UsageError("no \(kind) named '\(given)' in \(ledger)"
+        + (close.count == 1 ? " (did you mean '\(close[0])'?)" : "")
+        + (existing.isEmpty ? "; it has none" : "; \(kind)s: \(existing.joined(separator: ", "))"))
+}
+
+/// An answer that is empty although every name given exists (the filters exclude every run):
+/// said on stderr, and exit 1 — as `grep` finding nothing — so a script can tell an empty
+/// answer from a full one, and from bad usage (2).
+func nothingMatched(_ what: String) -> ExitCode {
+    Log.error(what)
+    return ExitCode(1)
 }
 
 func writeStdout(_ text: String) {

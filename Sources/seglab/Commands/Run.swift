@@ -14,14 +14,16 @@ struct Run: ParsableCommand {
     @Option(help: "Folder for artifacts: <results>/<experiment>/<run-id>/.")
     var results: String = "results"
 
-    @Option(help: "Runs at once (default: the number of cores). Results never depend on it.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so that the help states the one default (the cores of the machine it runs on)
+    // instead of also printing the number of the machine that built it.
+    @Option(help: "Runs at once (default: the number of cores, \(ProcessInfo.processInfo.activeProcessorCount) here). Results never depend on it.")
+    var jobs: Int?
 
     @Flag(help: "Run again the runs the ledger already has as completed.")
     var force = false
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() throws {
@@ -30,7 +32,7 @@ struct Run: ParsableCommand {
         let prepared = try prepareExperiment(file)
         let ledger = try Ledger(path: ledgerOption.ledger)
         let runner = GridRunner(prepared: prepared, ledger: ledger,
-                                options: RunOptions(resultsDirectory: results, jobs: jobs, force: force))
+                                options: RunOptions(resultsDirectory: results, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, force: force))
         let s = try runner.run()
         let ran = s.completed + s.failed
         Log.info("\(prepared.experiment.name): \(s.planned) runs; \(ran == 0 ? "no run executed" : "\(ran) executed"), \(s.skipped) skipped (already completed), \(s.completed) completed, \(s.failed) failed")

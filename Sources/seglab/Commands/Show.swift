@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SeglabData
 import SeglabLedger
 import SeglabRunner
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a run's configuration, metrics, cluster sizes and artifacts.")
+    static let configuration = CommandConfiguration(abstract: "Show a run's configuration, data report, metrics, segment profile and artifacts.")
 
     @Argument(help: "The run id (or a unique prefix of it).")
     var runID: String
@@ -22,8 +23,12 @@ struct Show: ParsableCommand {
         let r = d.run
         let recipe = try? RunRecipe(json: r.configJSON)
         let dataReport = try self.dataReport(ledger, experiment: r.experiment, featureSet: r.featureSet)
+        let profile = d.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
         switch format {
         case .json:
+            let profileJSON = profile.map { p -> JSONValue in
+                .array(p.rows.map { row -> JSONValue in .object(zip(p.header, row).map { ($0, Self.number($1)) }) })
+            }
             func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
             let v = JSONValue.object([
                 ("id", .string(r.id)), ("key", .string(r.key)), ("experiment", .string(r.experiment)),
@@ -36,8 +41,9 @@ struct Show: ParsableCommand {
                 ("code_version", opt(r.codeVersion)), ("results_dir", opt(r.resultsDir)),
                 ("config", recipe?.config ?? .null),
                 ("data_report", dataReport ?? .null),
-                ("metrics", .object(d.metrics.map { ($0.name, $0.value.map { .real($0) } ?? .null) })),
+                ("metrics", .object(d.metrics.map { ($0.name, MetricText.json($0.name, $0.value)) })),
                 ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
+                ("profile", profileJSON ?? .null),
                 ("artifacts", .array(d.artifacts.map {
                     .object([("name", .string($0.name)), ("path", .string($0.path)), ("sha256", .string($0.sha256)), ("bytes", .int($0.bytes))])
                 })),
@@ -61,8 +67,9 @@ struct Show: ParsableCommand {
             if let fs = recipe?.config["feature_set"] { out += "features     \(JSONWriter.canonical(fs))\n" }
             if case .array(let steps)? = dataReport?["steps"] {
                 out += "\ndata (\(dataReport?["source"].flatMap { if case .string(let s) = $0 { return s } else { return nil } } ?? "data"))\n"
-                out += TextTable(header: ["step", "rows_in", "rows_out", "detail"], rows: steps.map { step in
-                    ["step", "rowsIn", "rowsOut", "detail"].map { key in
+                let columns = ["step", "rows_in", "rows_out", "detail"]
+                out += TextTable(header: columns, rows: steps.map { step in
+                    columns.map { key in
                         switch step[key] {
                         case .string(let v)?: return v
                         case .int(let v)?: return String(v)
@@ -71,16 +78,45 @@ struct Show: ParsableCommand {
                     }
                 }).text()
             }
-            let total = d.clusters.reduce(0) { $0 + $1.size }
-            out += "\nmetrics\n" + TextTable(header: ["name", "value"], rows: d.metrics.map { [$0.name, $0.value.map { $0.description } ?? "NULL"] }).text()
-            out += "\nclusters\n" + TextTable(header: ["cluster", "size", "share"], rows: d.clusters.map {
-                [String($0.cluster), String($0.size), total > 0 ? String(format: "%.4f", Double($0.size) / Double(total)) : ""]
+            if case .array(let leftOut)? = dataReport?["left_out"], !leftOut.isEmpty {
+                out += "left out of the feature set:\n" + leftOut.map { item in
+                    guard case .string(let f)? = item["feature"], case .string(let why)? = item["reason"] else { return "" }
+                    return "  \(f): \(why)\n"
+                }.joined()
+            }
+            out += "\nmetrics\n" + TextTable(header: ["name", "value"], rows: d.metrics.map {
+                [$0.name, $0.value == nil ? "NULL" : MetricText.exact($0.name, $0.value)]
             }).text()
+            if let profile, let clusterColumn = profile.header.firstIndex(of: "cluster") {
+                // One column per cluster, one row per statistic: readable for any number of features.
+                out += "\nprofile (profile.csv: size, share and the mean of each unscaled feature, per cluster)\n"
+                out += TextTable(header: ["cluster"] + profile.rows.map { $0[clusterColumn] },
+                                 rows: profile.header.indices.filter { $0 != clusterColumn }.map { j in
+                                     [profile.header[j]] + profile.rows.map { Self.readable($0[j]) }
+                                 }).text(alignRight: true)
+            } else {
+                let total = d.clusters.reduce(0) { $0 + $1.size }
+                out += "\nclusters\n" + TextTable(header: ["cluster", "size", "share"], rows: d.clusters.map {
+                    [String($0.cluster), String($0.size), total > 0 ? String(format: "%.4f", Double($0.size) / Double(total)) : ""]
+                }).text()
+            }
             out += "\nartifacts\n" + TextTable(header: ["name", "bytes", "sha256", "path"], rows: d.artifacts.map {
                 [$0.name, String($0.bytes), $0.sha256, $0.path]
             }).text()
             writeStdout(out)
         }
+    }
+
+    /// A profile cell in JSON: an integer, a number, or text.
+    static func number(_ text: String) -> JSONValue {
+        if let i = Int(text) { return .int(i) }
+        if let v = Double(text), v.isFinite { return .real(v) }
+        return .string(text)
+    }
+
+    /// A profile cell for people: numbers at 6 significant digits (older profiles have 17).
+    static func readable(_ text: String) -> String {
+        Double(text).map(formatNumber) ?? text
     }
 
     /// The run's feature-set entry of its experiment's `data_report.json` (rows in and out of

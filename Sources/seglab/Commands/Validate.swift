@@ -9,7 +9,11 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let p = try prepareExperiment(file)
-        let sets = p.featureSets.map { "\($0.definition.name) (\($0.matrix.rows) customers × \($0.matrix.cols) features)" }
+        let sets = p.featureSets.map { set in
+            let leftOut = (set.table.report.leftOut ?? []).map { "\($0.feature): \($0.reason)" }
+            return "\(set.definition.name) (\(set.matrix.rows) customers × \(set.matrix.cols) features"
+                + (leftOut.isEmpty ? ")" : "; left out: \(leftOut.joined(separator: "; ")))")
+        }
         writeStdout("""
         \(file): valid
         experiment: \(p.experiment.name)

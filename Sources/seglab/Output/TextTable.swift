@@ -3,11 +3,15 @@ struct TextTable {
     var header: [String]
     var rows: [[String]]
 
-    func text() -> String {
+    /// Aligned columns; with `alignRight`, every column but the first is right-aligned (numbers).
+    func text(alignRight: Bool = false) -> String {
         let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return alignRight && c > 0 ? pad + cell : cell + pad
+            }
+            .joined(separator: "  ").trimmingTrailingSpaces()
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
             .joined(separator: "\n") + "\n"

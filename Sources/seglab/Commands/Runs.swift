@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SeglabLedger
+import SeglabRunner
+
+extension RunStatus: ExpressibleByArgument {}
+
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List runs with their status, in the order they started: all of them, or those of an experiment, a status, an algorithm.",
+        discussion: """
+            The table shows each parameter that differs between the rows as a column of its own and \
+            states the others once below it; csv and json have every run's full params. An \
+            experiment or algorithm the ledger does not hold exits 2; filters that leave no run exit 1.
+            """)
+
+    @OptionGroup var ledgerOption: LedgerOption
+
+    @Option(help: "Only the runs this experiment lists.")
+    var experiment: String?
+
+    @Option(help: "Only runs in this state: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var status: RunStatus?
+
+    @Option(help: "Only runs of this algorithm.")
+    var algorithm: String?
+
+    @Option(help: "table, csv or json.")
+    var format: ListFormat = .table
+
+    func run() throws {
+        let ledger = try ledgerOption.openExisting()
+        let names = try ledger.recordedNames()
+        try requireKnown(experiment, among: names.experiments, kind: "experiment", ledger: ledger.path)
+        try requireKnown(algorithm, among: names.algorithms, kind: "algorithm", ledger: ledger.path)
+        let runs = try ledger.runs(RunQuery(experiment: experiment, status: status, algorithm: algorithm))
+        func text(_ s: String?) -> String { s ?? "" }
+        switch format {
+        case .json:
+            writeStdout(JSONWriter.pretty(.array(runs.map { r in
+                func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+                return .object([
+                    ("id", .string(r.id)), ("experiment", .string(r.experiment)), ("feature_set", .string(r.featureSet)),
+                    ("algorithm", .string(r.algorithm)),
+                    ("params", (try? JSONParser.parse(Array(r.paramsJSON.utf8))) ?? .string(r.paramsJSON)),
+                    ("replicate", .int(r.replicate)), ("seed", .int(Int(r.seed))), ("status", .string(r.status.rawValue)),
+                    ("error", opt(r.error)), ("started_at", opt(r.startedAt)), ("finished_at", opt(r.finishedAt)),
+                    ("duration_s", r.durationS.map { .real($0) } ?? .null), ("results_dir", opt(r.resultsDir)),
+                ])
+            })))
+        case .csv:
+            writeStdout(TextTable(
+                header: ["id", "experiment", "feature_set", "algorithm", "params", "replicate", "seed", "status", "error",
+                         "started_at", "finished_at", "duration_s", "results_dir"],
+                rows: runs.map { r in
+                    [r.id, r.experiment, r.featureSet, r.algorithm, r.paramsJSON, String(r.replicate), String(r.seed),
+                     r.status.rawValue, text(r.error), text(r.startedAt), text(r.finishedAt),
+                     r.durationS.map { JSONWriter.real($0) } ?? "", text(r.resultsDir)]
+                }).csv())
+        case .table:
+            let params = ParamColumns(paramsJSON: runs.map(\.paramsJSON))
+            let table = TextTable(
+                header: ["id", "experiment", "feature_set", "algorithm"] + params.names + ["status", "seconds", "error"],
+                rows: zip(runs, params.cells).map { r, cells in
+                    [r.id, r.experiment, r.featureSet, r.algorithm] + cells
+                        + [r.status.rawValue, r.durationS.map { String(format: "%.2f", $0) } ?? "", text(r.error)]
+                })
+            if !runs.isEmpty { writeStdout(table.text() + params.sharedNote) }
+        }
+        guard !runs.isEmpty else {
+            let parts = [experiment.map { "experiment \($0)" }, status.map { "status \($0.rawValue)" },
+                         algorithm.map { "algorithm \($0)" }].compactMap { $0 }
+            throw nothingMatched("no run matches " + (parts.isEmpty ? "in \(ledger.path)" : "(" + parts.joined(separator: ", ") + ")"))
+        }
+        let byStatus = Dictionary(grouping: runs, by: \.status)
+        Log.info("\(runs.count) runs: " + RunStatus.allCases.compactMap { s in byStatus[s].map { "\($0.count) \(s.rawValue)" } }.joined(separator: ", "))
+    }
+}
