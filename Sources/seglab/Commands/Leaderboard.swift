@@ -7,12 +7,8 @@ import SeglabRunner
 struct Leaderboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank completed runs by a metric; the tool knows whether higher or lower is better.",
-        discussion: """
-            The table shows each parameter that differs between the rows as a column of its own, and \
-            states the others once below it; csv and json have every run's full params. A name that \
-            the ledger does not hold (experiment, algorithm, metric, parameter) exits 2 and lists the \
-            names it has; filters that leave no run exit 1.
-            """)
+        discussion: CompactColumns.help
+            + " A name that the ledger does not hold (experiment, algorithm, metric, parameter) exits 2 and lists the names it has; filters that leave no run exit 1.")
 
     @OptionGroup var ledgerOption: LedgerOption
 
@@ -85,13 +81,11 @@ struct Leaderboard: ParsableCommand {
                         + zip(metricNames, metricValues(r)).map { MetricText.exact($0, $1) }
                 }).csv())
         case .table, .markdown:
-            let params = ParamColumns(paramsJSON: rows.map(\.paramsJSON),
-                                      first: [bestPer].compactMap { $0 }.filter { $0 != "algorithm" && $0 != "feature_set" })
+            let params = CompactColumns(rows.map { ($0.experiment, $0.featureSet, $0.algorithm, $0.paramsJSON) },
+                                        always: [bestPer].compactMap { $0 })
             let table = TextTable(
-                header: ["rank", "run_id", "experiment", "feature_set", "algorithm"] + params.names + metricNames,
-                rows: zip(rows, params.cells).map { r, cells in
-                    [String(r.rank), r.runID, r.experiment, r.featureSet, r.algorithm] + cells + metricValues(r).map(formatNumber)
-                })
+                header: ["rank", "run_id"] + params.names + metricNames,
+                rows: zip(rows, params.cells).map { r, cells in [String(r.rank), r.runID] + cells + metricValues(r).map(formatNumber) })
             if !rows.isEmpty {
                 // In Markdown a line right below a table would be read as one more row.
                 writeStdout(format == .table ? table.text() + params.sharedNote

@@ -8,11 +8,8 @@ extension RunStatus: ExpressibleByArgument {}
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List runs with their status, in the order they started: all of them, or those of an experiment, a status, an algorithm.",
-        discussion: """
-            The table shows each parameter that differs between the rows as a column of its own and \
-            states the others once below it; csv and json have every run's full params. An \
-            experiment or algorithm the ledger does not hold exits 2; filters that leave no run exit 1.
-            """)
+        discussion: CompactColumns.help
+            + " An experiment or algorithm the ledger does not hold exits 2; filters that leave no run exit 1.")
 
     @OptionGroup var ledgerOption: LedgerOption
 
@@ -58,11 +55,11 @@ struct Runs: ParsableCommand {
                      r.durationS.map { JSONWriter.real($0) } ?? "", text(r.resultsDir)]
                 }).csv())
         case .table:
-            let params = ParamColumns(paramsJSON: runs.map(\.paramsJSON))
+            let params = CompactColumns(runs.map { ($0.experiment, $0.featureSet, $0.algorithm, $0.paramsJSON) })
             let table = TextTable(
-                header: ["id", "experiment", "feature_set", "algorithm"] + params.names + ["status", "seconds", "error"],
+                header: ["id"] + params.names + ["status", "seconds", "error"],
                 rows: zip(runs, params.cells).map { r, cells in
-                    [r.id, r.experiment, r.featureSet, r.algorithm] + cells
+                    [r.id] + cells
                         + [r.status.rawValue, r.durationS.map { String(format: "%.2f", $0) } ?? "", text(r.error)]
                 })
             if !runs.isEmpty { writeStdout(table.text() + params.sharedNote) }
