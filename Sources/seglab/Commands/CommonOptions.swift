@@ -58,6 +58,9 @@ func nothingMatched(_ what: String) -> ExitCode {
     return ExitCode(1)
 }
 
+/// "1 run", "2 runs".
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
 func writeStdout(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }

@@ -93,7 +93,7 @@ struct Leaderboard: ParsableCommand {
             }
         }
         guard !rows.isEmpty else { throw nothingMatched("no completed run matches \(filterDescription)") }
-        Log.info("\(rows.count) \(bestPer.map { "runs, the best of each \($0)," } ?? "runs") ranked by \(metric) (\(direction == .higherIsBetter ? "higher" : "lower") is better)")
+        Log.info("\(counted(rows.count, "run"))\(bestPer.map { ", the best of each \($0)," } ?? "") ranked by \(metric) (\(direction == .higherIsBetter ? "higher" : "lower") is better)")
     }
 
     /// Whether higher or lower `metric` is better; an unknown, unrecorded or unrankable metric
@@ -110,7 +110,7 @@ struct Leaderboard: ParsableCommand {
     /// The filters in force, for the message when they leave no run.
     var filterDescription: String {
         let parts = [experiment.map { "experiment \($0)" }, algorithm.map { "algorithm \($0)" },
-                     minClusterShare.map { "min cluster share \($0)" }].compactMap { $0 }
+                     minClusterShare.map { "min cluster share \($0)" }, bestPer.map { "with a \($0)" }].compactMap { $0 }
         return parts.isEmpty ? "in \(ledgerOption.ledger)" : "(" + parts.joined(separator: ", ") + ")"
     }
 }

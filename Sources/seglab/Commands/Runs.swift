@@ -70,6 +70,6 @@ struct Runs: ParsableCommand {
             throw nothingMatched("no run matches " + (parts.isEmpty ? "in \(ledger.path)" : "(" + parts.joined(separator: ", ") + ")"))
         }
         let byStatus = Dictionary(grouping: runs, by: \.status)
-        Log.info("\(runs.count) runs: " + RunStatus.allCases.compactMap { s in byStatus[s].map { "\($0.count) \(s.rawValue)" } }.joined(separator: ", "))
+        Log.info("\(counted(runs.count, "run")): " + RunStatus.allCases.compactMap { s in byStatus[s].map { "\($0.count) \(s.rawValue)" } }.joined(separator: ", "))
     }
 }
