@@ -10,8 +10,12 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, LocalizedErr
     case cannotOpen(path: String, reason: String)
     /// The ledger was written by a newer seglab (it has migrations this build does not know).
     case newerSchema(path: String, unknownMigrations: [String])
-    /// A read-only open of a ledger that still needs migrations this build would apply.
-    case needsUpgrade(path: String, pendingMigrations: [String])
+    /// The file could not be read or written: disk full, I/O error, read-only file, or locked by
+    /// another process for longer than the busy timeout. Nothing of the refused operation was kept.
+    case storage(path: String, reason: String)
+    /// A `running` run this process no longer owns: another runner took it over (this process
+    /// had stopped sending heartbeats) or it was requeued; the result is not recorded.
+    case claimLost(id: String)
     case unknownRun(id: String)
     case unknownExperiment(name: String)
     /// A metric value that is NaN or infinite; undefined metrics are recorded as nil.
@@ -31,9 +35,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, LocalizedErr
             return "\(path): cannot open the ledger (\(reason))"
         case .newerSchema(let path, let unknown):
             return "\(path): written by a newer seglab (unknown migrations: \(unknown.joined(separator: ", ")))"
-        case .needsUpgrade(let path, let pending):
-            return "\(path): ledger schema is older than this seglab (missing migrations: "
-                + "\(pending.joined(separator: ", "))); open it once for writing, e.g. with `seglab run`, to upgrade"
+        case .storage(let path, let reason):
+            return "\(path): \(reason)"
+        case .claimLost(let id):
+            return "run \(id) was taken over by another runner or requeued while this process ran it; its result is not recorded"
         case .unknownRun(let id):
             return "no run with id \(id) in the ledger"
         case .unknownExperiment(let name):

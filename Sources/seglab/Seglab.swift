@@ -12,7 +12,7 @@ struct Seglab: ParsableCommand {
         abstract: "A reproducible experiment runner for customer segmentation.",
         version: SeglabVersion.string,
         subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
-                      Features.self, Assign.self]
+                      Features.self, Assign.self, LedgerCommand.self]
     )
 
     /// Exit codes (SPEC §3): 0 success; 1 a run failed or a verification differed; 2 bad usage
@@ -30,7 +30,7 @@ struct Seglab: ParsableCommand {
         } catch let e as UsageError {
             failWith(e.description, code: 2)
         } catch let e as LedgerError {
-            failWith(e.description, code: 2)
+            failWith(e.description, code: ledgerExitCode(e))
         } catch {
             switch exitCode(for: error) {
             case .success:
@@ -43,6 +43,18 @@ struct Seglab: ParsableCommand {
                 failWith("\(error)", code: 1)
             }
         }
+    }
+}
+
+/// Bad input and a ledger that cannot be used as one (not SQLite, another application's
+/// database, a newer schema) are exit 2; a ledger that fails while in use (I/O, disk full, lock
+/// timeout, permissions) is exit 1, like any failure of the work itself.
+private func ledgerExitCode(_ error: LedgerError) -> Int32 {
+    switch error {
+    case .notFound, .notALedger, .newerSchema, .unknownRun, .unknownExperiment, .seedOutOfRange, .invalidQuery:
+        return 2
+    case .cannotOpen, .storage, .claimLost, .nonFiniteMetric, .duplicate:
+        return 1
     }
 }
 

@@ -3,12 +3,12 @@ import GRDB
 extension Ledger {
     /// Every recorded experiment, sorted by name.
     public func experiments() throws -> [ExperimentRecord] {
-        try dbPool.read { db in try ExperimentRecord.order(Column("name")).fetchAll(db) }
+        try read { db in try ExperimentRecord.order(Column("name")).fetchAll(db) }
     }
 
     /// An experiment with its runs and experiment-level artifacts, or nil if it is not recorded.
     public func experiment(named name: String) throws -> ExperimentDetails? {
-        try dbPool.read { db in
+        try read { db in
             guard let experiment = try ExperimentRecord.fetchOne(db, key: name) else { return nil }
             return ExperimentDetails(
                 experiment: experiment,

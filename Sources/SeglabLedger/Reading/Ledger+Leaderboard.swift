@@ -55,7 +55,7 @@ extension Ledger {
             "metric": query.metric, "experiment": query.experiment, "algorithm": query.algorithm,
             "minShare": query.minClusterShare, "limit": query.top ?? -1,  // LIMIT -1: no limit
         ]
-        return try dbPool.read { db in
+        return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { offset, row in
                 LeaderboardRow(
                     rank: offset + 1, runID: row["id"], experiment: row["experiment"],

@@ -3,7 +3,7 @@ import GRDB
 extension Ledger {
     /// Every experiment, sorted by name, with its runs counted by status.
     public func experimentSummaries() throws -> [ExperimentSummary] {
-        try dbPool.read { db in
+        try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT e.name, e.created_at, r.status, count(r.id) AS runs
                 FROM experiments e
@@ -26,7 +26,7 @@ extension Ledger {
 
     /// The runs matching `query`, in the order they started (runs never started last), then by id.
     public func runs(_ query: RunQuery) throws -> [RunRecord] {
-        try dbPool.read { db in
+        try read { db in
             try RunRecord.fetchAll(db, sql: """
                 SELECT r.* FROM runs r
                 WHERE (:experiment IS NULL OR EXISTS (
@@ -40,7 +40,7 @@ extension Ledger {
 
     /// Every experiment, algorithm, feature set, parameter and metric name the ledger holds.
     public func recordedNames() throws -> RecordedNames {
-        try dbPool.read { db in
+        try read { db in
             func names(_ sql: String) throws -> [String] { try String.fetchAll(db, sql: sql) }
             return RecordedNames(
                 experiments: try names("SELECT name FROM experiments ORDER BY name"),

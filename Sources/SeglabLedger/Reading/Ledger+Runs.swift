@@ -3,7 +3,7 @@ import GRDB
 extension Ledger {
     /// The status of each given run that is in the ledger (absent ids are absent from the result).
     public func statuses(of ids: [String]) throws -> [String: RunStatus] {
-        try dbPool.read { db in
+        try read { db in
             var result: [String: RunStatus] = [:]
             // Chunked to stay far below SQLite's limit on bound parameters.
             for start in stride(from: 0, to: ids.count, by: 500) {
@@ -19,7 +19,7 @@ extension Ledger {
 
     /// A run with everything recorded about it, or nil if the ledger has no run with this id.
     public func run(id: String) throws -> RunDetails? {
-        try dbPool.read { db in
+        try read { db in
             guard let run = try RunRecord.fetchOne(db, key: id) else { return nil }
             return RunDetails(
                 run: run,
@@ -39,7 +39,7 @@ extension Ledger {
     /// The runs whose id starts with `idPrefix` (case-insensitive), sorted by id, so a user may
     /// type a unique prefix of an id; the caller decides what zero or several matches mean.
     public func runs(idPrefix: String) throws -> [RunRecord] {
-        try dbPool.read { db in
+        try read { db in
             try RunRecord.fetchAll(db, sql: """
                 SELECT * FROM runs WHERE substr(id, 1, length(:prefix)) = :prefix ORDER BY id
                 """, arguments: ["prefix": idPrefix.lowercased()])

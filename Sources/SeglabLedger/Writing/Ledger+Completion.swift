@@ -1,20 +1,22 @@
 import GRDB
 
 extension Ledger {
-    /// Commits a finished run in one transaction: its row becomes `completed` and its metrics,
-    /// clusters and artifacts replace any earlier ones. If anything is refused (a NaN metric, a
-    /// duplicate cluster or artifact), nothing is written and the run keeps its previous state.
-    public func complete(_ outcome: CompletedRun) throws {
-        try dbPool.write { db in
+    /// Commits a finished run that `owner` holds, in one transaction: its row becomes `completed`
+    /// and its metrics, clusters and artifacts replace any earlier ones. If anything is refused (a
+    /// NaN metric, a duplicate cluster or artifact; `claimLost` if the run is no longer `running`
+    /// for `owner`), nothing is written and the run keeps its previous state.
+    public func complete(_ outcome: CompletedRun, by owner: RunOwner) throws {
+        try write { db in
             let id = outcome.id
             try db.execute(sql: """
                 UPDATE runs SET status = 'completed', error = NULL, finished_at = ?, duration_s = ?,
                     dataset_sha256 = ?, code_version = ?, results_dir = ?
-                WHERE id = ?
+                WHERE id = ? AND \(Self.ownedBy)
                 """, arguments: [outcome.finishedAt, outcome.durationS, outcome.datasetSHA256,
-                                 outcome.codeVersion, outcome.resultsDir, id])
-            guard db.changesCount == 1 else { throw LedgerError.unknownRun(id: id) }
+                                 outcome.codeVersion, outcome.resultsDir, id] + Self.ownerArguments(owner))
+            try Self.requireChange(db, runID: id)
             try Self.deleteResults(db, runID: id)
+            try Self.logEvent(db, runID: id, .completed, owner: owner, at: outcome.finishedAt)
 
             // Values are checked as they are written: the transaction, not a pre-pass, is what
             // keeps a refused outcome from leaving anything behind.

@@ -3,20 +3,20 @@ import GRDB
 extension Ledger {
     /// Records an experiment, or replaces its `spec_json` if it exists (its `created_at` is kept).
     public func upsertExperiment(name: String, specJSON: String, createdAt: String) throws {
-        try dbPool.write { db in
+        try write { db in
             try Self.upsertExperiment(db, ExperimentRecord(name: name, specJSON: specJSON, createdAt: createdAt))
         }
     }
 
     /// Lists runs under an experiment (idempotent; links already present are kept).
     public func linkRuns(experiment: String, runIDs: [String]) throws {
-        try dbPool.write { db in try Self.linkRuns(db, experiment: experiment, runIDs: runIDs) }
+        try write { db in try Self.linkRuns(db, experiment: experiment, runIDs: runIDs) }
     }
 
     /// Records experiment-level artifacts (data report, PCA variance, …), replacing any of the
     /// same name; others are kept.
     public func recordExperimentArtifacts(experiment: String, _ artifacts: [ArtifactRecord]) throws {
-        try dbPool.write { db in
+        try write { db in
             try Self.requireExperiment(db, experiment)
             var seen = Set<String>()
             for artifact in artifacts {

@@ -2,41 +2,81 @@ import GRDB
 
 extension Ledger {
     /// Records an experiment and its planned runs in one transaction: upserts the experiment,
-    /// registers the runs as pending (see `registerPending`) and lists them under it.
-    public func register(experiment: ExperimentRecord, runs: [RunRecord]) throws {
-        try dbPool.write { db in
+    /// registers the runs (see `registerPending`) and makes them the runs it lists, so that after
+    /// an experiment file is edited the experiment lists exactly the runs it now declares (runs it
+    /// no longer declares stay in the ledger, unlisted). Returns each run's id by key.
+    @discardableResult
+    public func register(experiment: ExperimentRecord, runs: [RunRecord]) throws -> [String: String] {
+        try write { db in
             try Self.upsertExperiment(db, experiment)
-            try Self.registerPending(db, runs)
-            try Self.linkRuns(db, experiment: experiment.name, runIDs: runs.map(\.id))
+            let ids = try Self.registerPending(db, runs)
+            try db.execute(sql: "DELETE FROM experiment_runs WHERE experiment = ?", arguments: [experiment.name])
+            try Self.linkRuns(db, experiment: experiment.name, runIDs: runs.map { ids[$0.key]! })
+            return ids
         }
     }
 
-    /// Inserts new runs as `pending`, in one transaction. A run already in the ledger keeps its
-    /// row, except that a run that is not `completed` (failed, interrupted, or left `running` by a
-    /// process that died) goes back to `pending`. Each run's `experiment` must already be recorded.
-    public func registerPending(_ runs: [RunRecord]) throws {
-        try dbPool.write { db in try Self.registerPending(db, runs) }
+    /// Inserts new runs as `pending`, in one transaction, and returns each run's id by key. A run
+    /// whose key is already recorded is left exactly as it is (whatever its status: another
+    /// process may be running it) and keeps its recorded id. Each run's `experiment` must already
+    /// be recorded. The ids given in `runs` are ignored: see `ids(forKeys:)`.
+    @discardableResult
+    public func registerPending(_ runs: [RunRecord]) throws -> [String: String] {
+        try write { db in try Self.registerPending(db, runs) }
     }
 
-    static func registerPending(_ db: Database, _ runs: [RunRecord]) throws {
+    /// The id each key has in the ledger, or would get if registered now (in this order): the
+    /// first 12 hex digits, lengthened as git lengthens an abbreviation while a different key
+    /// holds that prefix. Read-only (`plan` shows these).
+    public func ids(forKeys keys: [String]) throws -> [String: String] {
+        try read { db in try Self.assignIDs(db, keys: keys) }
+    }
+
+    static func assignIDs(_ db: Database, keys: [String]) throws -> [String: String] {
+        let recorded = try db.cachedStatement(sql: "SELECT id FROM runs WHERE key = ?")
+        let taken = try db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?")
+        var ids: [String: String] = [:]
+        var given = Set<String>()
+        for key in keys where ids[key] == nil {
+            if let id = try String.fetchOne(recorded, arguments: [key]) {
+                ids[key] = id
+                continue
+            }
+            var length = idLength
+            while length < key.count {
+                let candidate = String(key.prefix(length))
+                if !given.contains(candidate), try Bool.fetchOne(taken, arguments: [candidate]) == nil { break }
+                length += 1
+            }
+            guard length < key.count else { throw LedgerError.duplicate(owner: "the ledger", what: "a run id for key \(key)") }
+            let id = String(key.prefix(length))
+            ids[key] = id
+            given.insert(id)
+        }
+        return ids
+    }
+
+    static func registerPending(_ db: Database, _ runs: [RunRecord]) throws -> [String: String] {
+        let ids = try assignIDs(db, keys: runs.map(\.key))
         var knownExperiments = Set<String>()
-        let upsert = try db.cachedStatement(sql: """
+        // Keyed on `key`: a row whose key differs is never touched, whatever its id.
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO runs (id, key, experiment, feature_set, algorithm, params_json, seed, replicate, status,
-                              dataset_sha256, code_version, config_json, results_dir)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = 'pending', error = NULL, started_at = NULL,
-                finished_at = NULL, duration_s = NULL
-            WHERE runs.status <> 'completed'
+                              config_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+            ON CONFLICT (key) DO NOTHING
             """)
         for run in runs {
-            guard run.seed < 1 << 63 else { throw LedgerError.seedOutOfRange(runID: run.id, seed: run.seed) }
+            let id = ids[run.key]!
+            guard run.seed < 1 << 63 else { throw LedgerError.seedOutOfRange(runID: id, seed: run.seed) }
             if knownExperiments.insert(run.experiment).inserted {
                 try requireExperiment(db, run.experiment)
             }
-            try upsert.execute(arguments: [
-                run.id, run.key, run.experiment, run.featureSet, run.algorithm, run.paramsJSON, Int64(run.seed),
-                run.replicate, run.datasetSHA256, run.codeVersion, run.configJSON, run.resultsDir,
+            try insert.execute(arguments: [
+                id, run.key, run.experiment, run.featureSet, run.algorithm, run.paramsJSON, Int64(run.seed),
+                run.replicate, run.configJSON,
             ])
         }
+        return ids
     }
 }

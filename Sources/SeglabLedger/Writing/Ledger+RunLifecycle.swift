@@ -1,43 +1,26 @@
 import GRDB
 
 extension Ledger {
-    /// Marks a run `running` (from any state: a `--force` rerun starts from `completed`) and
-    /// clears its previous results.
-    public func markRunning(id: String, startedAt: String) throws {
-        try dbPool.write { db in
+    /// Marks a run `owner` holds `failed` with its reason, and clears any previous results.
+    /// Throws `claimLost` if the run is no longer `running` for `owner`.
+    public func fail(id: String, by owner: RunOwner, error: String, finishedAt: String, durationS: Double) throws {
+        try write { db in
             try db.execute(sql: """
-                UPDATE runs SET status = 'running', error = NULL, started_at = ?, finished_at = NULL, duration_s = NULL
-                WHERE id = ?
-                """, arguments: [startedAt, id])
-            guard db.changesCount == 1 else { throw LedgerError.unknownRun(id: id) }
+                UPDATE runs SET status = 'failed', error = ?, finished_at = ?, duration_s = ? WHERE id = ? AND \(Self.ownedBy)
+                """, arguments: [error, finishedAt, durationS, id] + Self.ownerArguments(owner))
+            try Self.requireChange(db, runID: id)
             try Self.deleteResults(db, runID: id)
+            try Self.logEvent(db, runID: id, .failed, owner: owner, at: finishedAt, detail: error)
         }
     }
 
-    /// Marks a run `failed` with its reason, and clears any previous results.
-    public func fail(id: String, error: String, finishedAt: String, durationS: Double) throws {
-        try dbPool.write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = 'failed', error = ?, finished_at = ?, duration_s = ? WHERE id = ?
-                """, arguments: [error, finishedAt, durationS, id])
-            guard db.changesCount == 1 else { throw LedgerError.unknownRun(id: id) }
-            try Self.deleteResults(db, runID: id)
+    /// After an owner-only `UPDATE`: throws `unknownRun` or `claimLost` unless it changed the row.
+    static func requireChange(_ db: Database, runID: String) throws {
+        guard db.changesCount == 0 else { return }
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else {
+            throw LedgerError.unknownRun(id: runID)
         }
-    }
-
-    /// Marks the given runs that are `running` as `interrupted`; others are left alone.
-    /// Returns how many were marked.
-    @discardableResult
-    public func markInterrupted(ids: [String]) throws -> Int {
-        try dbPool.write { db in
-            var marked = 0
-            for id in ids {
-                try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'",
-                               arguments: [id])
-                marked += db.changesCount
-            }
-            return marked
-        }
+        throw LedgerError.claimLost(id: runID)
     }
 
     static func deleteResults(_ db: Database, runID: String) throws {

@@ -8,16 +8,6 @@ public enum Log {
     static func write(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }
 
-/// ISO 8601 UTC timestamps for the ledger (never in artifacts).
-public enum Timestamp {
-    public static func now() -> String { string(Date()) }
-    public static func string(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
-}
-
 /// The version recorded in `runs.code_version`.
 public enum SeglabVersion {
     public static let string = "seglab 0.1.0"

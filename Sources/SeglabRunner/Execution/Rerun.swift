@@ -26,12 +26,13 @@ public enum Rerun {
         let bytes = try recipe.experimentJSON(name: details.run.experiment)
         let experiment = try ExperimentParser.parse(bytes: bytes, file: "ledger run \(details.run.id)", directory: "/")
         let prepared = try ExperimentPlanner.prepare(experiment)
-        guard let run = prepared.runs.first(where: { $0.key == details.run.key }) else {
+        guard var run = prepared.runs.first(where: { $0.key == details.run.key }) else {
             let recorded = details.run.datasetSHA256 ?? "unknown"
             throw RecipeError(prepared.datasetSHA256 != recorded
                 ? "the input data changed since run \(details.run.id) (sha256 \(prepared.datasetSHA256), recorded \(recorded))"
                 : "the ledger's configuration of run \(details.run.id) no longer yields its key \(details.run.key)")
         }
+        run.id = details.run.id  // the ledger's id, which may be longer than 12 digits (see `Ledger`)
         let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), context: .detached())
         return Recomputed(details: details, prepared: prepared, run: run, outcome: outcome)
     }

@@ -7,12 +7,23 @@ struct LedgerOption: ParsableArguments {
     @Option(name: .long, help: "The SQLite ledger.")
     var ledger: String = "results/ledger.sqlite"
 
-    /// Opens an existing ledger for reading; a missing file is bad usage.
+    /// Opens an existing ledger read-only (no migration, no write lock, no change to the file);
+    /// a missing file is bad usage.
     func openExisting() throws -> Ledger {
+        try requireFile()
+        return try Ledger(readOnlyPath: ledger)
+    }
+
+    /// Opens an existing ledger for writing (migrating it if it is older); a missing file is bad usage.
+    func openExistingForWriting() throws -> Ledger {
+        try requireFile()
+        return try Ledger(path: ledger)
+    }
+
+    private func requireFile() throws {
         guard FileManager.default.fileExists(atPath: ledger) else {
             throw UsageError("no ledger at \(ledger) (run an experiment first, or pass --ledger PATH)")
         }
-        return try Ledger(path: ledger)
     }
 }
 
@@ -30,10 +41,12 @@ func prepareExperiment(_ file: String) throws -> PreparedExperiment {
     try ExperimentPlanner.prepare(try ExperimentParser.load(path: file))
 }
 
-/// Finds a run by its id or a unique prefix of it.
+/// Finds a run by its id or a unique prefix of it (an id that is also the prefix of a longer
+/// id, see `Ledger`, names itself).
 func resolveRunID(_ given: String, in ledger: Ledger) throws -> String {
     let matches = try ledger.runs(idPrefix: given)
     if matches.count == 1 { return matches[0].id }
+    if let exact = matches.first(where: { $0.id == given.lowercased() }) { return exact.id }
     if matches.isEmpty { throw UsageError("no run with id \(given) in the ledger") }
     throw UsageError("run id \(given) is ambiguous: \(matches.prefix(5).map(\.id).joined(separator: ", "))…")
 }

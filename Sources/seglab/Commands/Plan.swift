@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SeglabLedger
 import SeglabRunner
 
 struct Plan: ParsableCommand {
@@ -10,10 +12,17 @@ struct Plan: ParsableCommand {
     @Option(help: "table or json.")
     var format: PlanFormat = .table
 
+    @OptionGroup var ledgerOption: LedgerOption
+
     enum PlanFormat: String, ExpressibleByArgument { case table, json }
 
     func run() throws {
-        let p = try prepareExperiment(file)
+        var p = try prepareExperiment(file)
+        // Ids as the ledger has them (read-only): longer than 12 digits where another key holds the prefix.
+        if FileManager.default.fileExists(atPath: ledgerOption.ledger) {
+            let ids = try Ledger(readOnlyPath: ledgerOption.ledger).ids(forKeys: p.runs.map(\.key))
+            for i in p.runs.indices { p.runs[i].id = ids[p.runs[i].key]! }
+        }
         switch format {
         case .json:
             let items = JSONValue.array(p.runs.map { r in

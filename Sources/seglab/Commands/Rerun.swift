@@ -16,7 +16,9 @@ struct Rerun: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let ledger = try ledgerOption.openExisting()
+        // --verify only reads: the ledger is opened read-only.
+        let ledger = verify ? try ledgerOption.openExisting() : try ledgerOption.openExistingForWriting()
+        defer { ledger.checkpoint() }
         let id = try resolveRunID(runID, in: ledger)
         let r: SeglabRunner.Rerun.Recomputed
         do { r = try SeglabRunner.Rerun.recompute(runID: id, ledger: ledger) } catch let e as RecipeError {
@@ -40,10 +42,21 @@ struct Rerun: ParsableCommand {
         } else {
             let dir = r.details.run.resultsDir ?? ArtifactStore.runDirectory(results: "results", experiment: r.details.run.experiment, runID: id)
             let started = Date()
-            try ledger.markRunning(id: id, startedAt: Timestamp.string(started))
-            let written = try ArtifactStore.write(r.outcome.artifacts.files, into: dir)
-            try ledger.complete(r.outcome.completedRun(id: id, started: started, datasetSHA256: r.prepared.datasetSHA256,
-                                                       resultsDir: dir, written: written))
+            let claim = try ledger.claim(id: id, by: .current, force: true, datasetSHA256: r.prepared.datasetSHA256,
+                                         codeVersion: SeglabVersion.string, now: started)
+            if case .runningElsewhere(let owner) = claim {
+                Log.error("run \(id) is being run right now by \(owner.map { "\($0)" } ?? "another process"); rerun it when that is done")
+                throw ExitCode(1)
+            }
+            do {
+                let written = try ArtifactStore.write(r.outcome.artifacts.files, into: dir)
+                try ledger.complete(r.outcome.completedRun(id: id, started: started, datasetSHA256: r.prepared.datasetSHA256,
+                                                           resultsDir: dir, written: written), by: .current)
+            } catch {
+                try? ledger.fail(id: id, by: .current, error: "\(error)", finishedAt: Timestamp.now(),
+                                 durationS: Date().timeIntervalSince(started))
+                throw error
+            }
             Log.info("run \(id) recomputed; artifacts in \(dir)")
         }
     }

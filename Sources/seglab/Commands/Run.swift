@@ -19,24 +19,44 @@ struct Run: ParsableCommand {
     @Option(help: "Runs at once (default: the number of cores, \(ProcessInfo.processInfo.activeProcessorCount) here). Results never depend on it.")
     var jobs: Int?
 
-    @Flag(help: "Run again the runs the ledger already has as completed.")
+    @Flag(help: "Run again the runs the ledger already has as completed (never one another runner is running).")
     var force = false
+
+    @Option(name: .customLong("run-timeout"), help: "Seconds a run may take; a longer one is stopped and recorded failed (reason: timeout).")
+    var runTimeout: Double?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let runTimeout, !(runTimeout > 0 && runTimeout.isFinite) {
+            throw ValidationError("--run-timeout must be a positive number of seconds")
+        }
     }
 
     func run() throws {
-        // Every check on the input happens before the ledger is opened: bad input never
-        // writes to it.
+        // Every check on the input and on the results folder happens before the ledger is
+        // opened: bad input never writes to it.
         let prepared = try prepareExperiment(file)
+        do {
+            try ArtifactStore.checkWritable(ArtifactStore.experimentDirectory(results: results, experiment: prepared.experiment.name))
+        } catch let error as ArtifactWriteError {
+            throw UsageError("cannot write artifacts under --results \(results): \(error)")
+        }
         let ledger = try Ledger(path: ledgerOption.ledger)
+        defer { ledger.checkpoint() }
         let runner = GridRunner(prepared: prepared, ledger: ledger,
-                                options: RunOptions(resultsDirectory: results, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, force: force))
+                                options: RunOptions(resultsDirectory: results, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                    force: force, runTimeout: runTimeout))
         let s = try runner.run()
-        let ran = s.completed + s.failed
-        Log.info("\(prepared.experiment.name): \(s.planned) runs; \(ran == 0 ? "no run executed" : "\(ran) executed"), \(s.skipped) skipped (already completed), \(s.completed) completed, \(s.failed) failed")
+        var line = "\(prepared.experiment.name): \(s.planned) runs; \(s.executed == 0 ? "no run executed" : "\(s.executed) executed"), "
+            + "\(s.skipped) skipped (already completed), \(s.completed) completed, \(s.failed) failed"
+        if s.otherRunner > 0 { line += ", \(s.otherRunner) done or running in another runner" }
+        if s.notRecorded > 0 { line += ", \(s.notRecorded) not recorded" }
+        Log.info(line)
         Log.info("ledger: \(ledgerOption.ledger); artifacts: \(results)/\(prepared.experiment.name)/")
-        if s.failed > 0 { throw ExitCode(1) }
+        if let reason = s.stopReason {
+            Log.error("the grid stopped early because the ledger could not record a run: \(reason)")
+            throw ExitCode(1)
+        }
+        if s.failed > 0 || s.notRecorded > 0 { throw ExitCode(1) }
     }
 }
