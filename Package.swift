@@ -55,8 +55,11 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: [
             "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabTestSupport"]),
+        // GRDB directly too: the end-to-end harnesses inspect the ledger the binary wrote.
+        .testTarget(name: "CLITests", dependencies: [
+            "SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     // Swift 5 language mode: the kernels share unsafe buffers across Dispatch workers by design
     // (disjoint writes, fixed chunks), which Swift 6's strict checking cannot express cheaply.

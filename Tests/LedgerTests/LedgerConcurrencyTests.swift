@@ -13,7 +13,7 @@ final class LedgerConcurrencyTests: XCTestCase {
     private func setUp2Writers(busyTimeout: TimeInterval) throws -> (Ledger, Ledger, DatabaseQueue) {
         let a = try makeLedger()
         try a.registerPending(ids.map { plannedRun($0) })
-        for id in ids { try a.markRunning(id: id, startedAt: "t1") }
+        for id in ids { XCTAssertEqual(try a.claim(id: id, by: .current), .claimed) }
         let b = try Ledger(path: a.path, busyTimeout: busyTimeout)
         var config = Configuration()
         config.journalMode = .wal
@@ -41,7 +41,7 @@ final class LedgerConcurrencyTests: XCTestCase {
         locked.wait()
         for (ledger, id) in zip([a, b], ids) {
             DispatchQueue.global().async(group: group) {
-                results.record(id, Result { try ledger.complete(outcome(id)) })
+                results.record(id, Result { try ledger.complete(outcome(id), by: .current) })
             }
         }
         // Give both writers time to reach the lock; neither may have finished while it is held.
@@ -56,15 +56,16 @@ final class LedgerConcurrencyTests: XCTestCase {
         XCTAssertEqual(try a.run(id: ids[1])?.artifacts.count, 2)
     }
 
-    func testWithoutABusyTimeoutTheLockedWriterFailsAndWritesNothing() throws {
+    func testWithoutABusyTimeoutTheLockedWriterRetriesThenFailsAndWritesNothing() throws {
         let (_, b, locker) = try setUp2Writers(busyTimeout: 0)
         // locker                      ledger B
         // BEGIN IMMEDIATE
-        //                             complete(bbbb) → SQLITE_BUSY at once
+        //                             complete(bbbb) → SQLITE_BUSY at once, 4 retries with backoff, then fails
         // COMMIT
         try locker.inTransaction(.immediate) { _ in
-            XCTAssertThrowsError(try b.complete(outcome(ids[1]))) { error in
-                XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_BUSY)
+            XCTAssertThrowsError(try b.complete(outcome(ids[1]), by: .current)) { error in
+                guard case .storage(_, let reason)? = error as? LedgerError else { return XCTFail("unexpected \(error)") }
+                XCTAssertTrue(reason.contains("locked by another process"), reason)
             }
             return .commit
         }

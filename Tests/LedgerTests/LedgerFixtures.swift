@@ -41,11 +41,14 @@ func outcome(_ id: String, metrics: [String: Double?] = ["silhouette": 0.5],
         ])
 }
 
-/// Registers `runs`, marks each running and completes it with `metrics`.
+/// Registers `runs`, claims each and completes it with `metrics`.
 func completeRuns(_ ledger: Ledger, _ runs: [(RunRecord, [String: Double?])]) throws {
     try ledger.registerPending(runs.map(\.0))
     for (run, metrics) in runs {
-        try ledger.markRunning(id: run.id, startedAt: "2026-01-01T00:00:30Z")
-        try ledger.complete(outcome(run.id, metrics: metrics))
+        XCTAssertEqual(try ledger.claim(id: run.id, by: .current), .claimed)
+        try ledger.complete(outcome(run.id, metrics: metrics), by: .current)
     }
 }
+
+/// A process of another host: only its heartbeat tells whether it is alive.
+let otherHost = RunOwner(host: "elsewhere.example", pid: 4242, processStart: nil)

@@ -12,7 +12,8 @@ final class LedgerSchemaTests: XCTestCase {
             "experiment_runs": ["experiment", "run_id"],
             "runs": ["id", "key", "experiment", "feature_set", "algorithm", "params_json", "seed", "replicate",
                      "status", "error", "started_at", "finished_at", "duration_s", "dataset_sha256",
-                     "code_version", "config_json", "results_dir"],
+                     "code_version", "config_json", "results_dir", "owner_host", "owner_pid", "owner_start", "heartbeat_at"],
+            "run_events": ["run_id", "at", "event", "host", "pid", "detail"],
             "metrics": ["run_id", "name", "value"],
             "clusters": ["run_id", "cluster", "size"],
             "artifacts": ["run_id", "name", "path", "sha256", "bytes"],
@@ -39,7 +40,7 @@ final class LedgerSchemaTests: XCTestCase {
             XCTAssertEqual(try primaryKey("clusters"), ["run_id", "cluster"])
             XCTAssertEqual(try primaryKey("artifacts"), ["run_id", "name"])
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1", "v2"])
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('metrics')")
             XCTAssertTrue(indexes.contains("metrics_by_name"))
         }
@@ -71,7 +72,7 @@ final class LedgerSchemaTests: XCTestCase {
         try DatabaseQueue(path: path).read { db in
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"),
                            schemaBefore)
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1", "v2"])
         }
     }
 
@@ -136,15 +137,20 @@ final class LedgerSchemaTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
         XCTAssertThrowsError(try Ledger(readOnlyPath: path)) { error in
-            XCTAssertEqual(error as? LedgerError, .notALedger(path: path, reason: "the database is empty"))
+            XCTAssertEqual(error as? LedgerError, .notALedger(path: path, reason: "the file is empty"))
         }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count, 0, "a read-only open changed the file")
     }
 
     func testReadOnlyLedgerQueriesButDoesNotWrite() throws {
         let writer = try makeLedger()
         try completeRuns(writer, [(plannedRun("cccccccccccc"), ["silhouette": 0.25])])
+        try writer.registerPending([plannedRun("dddddddddddd")])
+        XCTAssertEqual(try writer.claim(id: "dddddddddddd", by: .current), .claimed)
         let reader = try Ledger(readOnlyPath: writer.path)
         XCTAssertEqual(try reader.run(id: "cccccccccccc")?.run.status, .completed)
-        XCTAssertThrowsError(try reader.markInterrupted(ids: ["cccccccccccc"]))
+        XCTAssertThrowsError(try reader.release(by: .current)) { error in
+            guard case .storage? = error as? LedgerError else { return XCTFail("unexpected \(error)") }
+        }
     }
 }

@@ -9,7 +9,7 @@ final class RunCompletionTests: XCTestCase {
     private func runningLedger() throws -> Ledger {
         let ledger = try makeLedger()
         try ledger.registerPending([plannedRun(id)])
-        try ledger.markRunning(id: id, startedAt: "t1")
+        XCTAssertEqual(try ledger.claim(id: id, by: .current), .claimed)
         return ledger
     }
 
@@ -25,7 +25,7 @@ final class RunCompletionTests: XCTestCase {
 
     func testCompleteRecordsEverythingAndStoresUndefinedMetricsAsNull() throws {
         let ledger = try runningLedger()
-        try ledger.complete(outcome(id, metrics: ["silhouette": nil, "n_clusters": 2, "inertia": 10.5]))
+        try ledger.complete(outcome(id, metrics: ["silhouette": nil, "n_clusters": 2, "inertia": 10.5]), by: .current)
         let details = try XCTUnwrap(ledger.run(id: id))
         XCTAssertEqual(details.run.status, .completed)
         XCTAssertEqual(details.run.durationS, 1.5)
@@ -41,7 +41,7 @@ final class RunCompletionTests: XCTestCase {
     func testANaNMetricIsRefusedAndNothingIsHalfWritten() throws {
         let ledger = try runningLedger()
         // Sorted names: "a" and "b" are inserted before "zz" is refused.
-        XCTAssertThrowsError(try ledger.complete(outcome(id, metrics: ["a": 1, "b": 2, "zz": .nan]))) { error in
+        XCTAssertThrowsError(try ledger.complete(outcome(id, metrics: ["a": 1, "b": 2, "zz": .nan]), by: .current)) { error in
             guard case .nonFiniteMetric(let runID, let name, let value)? = error as? LedgerError else {
                 return XCTFail("unexpected \(error)")
             }
@@ -55,7 +55,7 @@ final class RunCompletionTests: XCTestCase {
 
     func testAnInfiniteMetricIsRefused() throws {
         let ledger = try runningLedger()
-        XCTAssertThrowsError(try ledger.complete(outcome(id, metrics: ["davies_bouldin": -.infinity]))) { error in
+        XCTAssertThrowsError(try ledger.complete(outcome(id, metrics: ["davies_bouldin": -.infinity]), by: .current)) { error in
             XCTAssertEqual(error as? LedgerError, .nonFiniteMetric(runID: id, name: "davies_bouldin", value: -.infinity))
         }
         try assertNothingWritten(ledger)
@@ -65,7 +65,7 @@ final class RunCompletionTests: XCTestCase {
         let ledger = try runningLedger()
         let artifact = ArtifactRecord(name: "labels.csv", path: "p", sha256: "s", bytes: 1)
         // Metrics and clusters are written before the second labels.csv is refused.
-        XCTAssertThrowsError(try ledger.complete(outcome(id, artifacts: [artifact, artifact]))) { error in
+        XCTAssertThrowsError(try ledger.complete(outcome(id, artifacts: [artifact, artifact]), by: .current)) { error in
             XCTAssertEqual(error as? LedgerError, .duplicate(owner: "run \(id)", what: "artifact labels.csv"))
         }
         try assertNothingWritten(ledger)
@@ -76,22 +76,23 @@ final class RunCompletionTests: XCTestCase {
         // A negative size is refused by the clusters table's CHECK, after the metrics are inserted.
         var bad = outcome(id, metrics: ["silhouette": 0.3])
         bad.clusters = [ClusterRecord(cluster: 0, size: -1)]
-        XCTAssertThrowsError(try ledger.complete(bad))
+        XCTAssertThrowsError(try ledger.complete(bad, by: .current))
         try assertNothingWritten(ledger)
     }
 
     func testCompletingAgainReplacesTheResults() throws {
         let ledger = try runningLedger()
-        try ledger.complete(outcome(id, metrics: ["silhouette": 0.5, "bic": 1]))
+        try ledger.complete(outcome(id, metrics: ["silhouette": 0.5, "bic": 1]), by: .current)
         var again = outcome(id, metrics: ["silhouette": 0.5])
         again.clusters = [ClusterRecord(cluster: 0, size: 100)]
         again.artifacts = [ArtifactRecord(name: "labels.csv", path: "p2", sha256: "d", bytes: 3)]
-        try ledger.markRunning(id: id, startedAt: "t5")
-        try ledger.complete(again)
+        let restarted = Date(timeIntervalSince1970: 1_800_000_000)
+        XCTAssertEqual(try ledger.claim(id: id, by: .current, force: true, now: restarted), .claimed)
+        try ledger.complete(again, by: .current)
         let details = try XCTUnwrap(ledger.run(id: id))
         XCTAssertEqual(details.metrics, [MetricRecord(name: "silhouette", value: 0.5)])
         XCTAssertEqual(details.clusters, again.clusters)
         XCTAssertEqual(details.artifacts, again.artifacts)
-        XCTAssertEqual(details.run.startedAt, "t5")
+        XCTAssertEqual(details.run.startedAt, Timestamp.string(restarted))
     }
 }
