@@ -18,11 +18,13 @@ public enum CLIRunner {
         return dir.appendingPathComponent("seglab")
     }
 
+    /// Runs `seglab` with `arguments` in `directory`; with a `launcher` (e.g. `["/usr/bin/setpriv", …]`),
+    /// runs the launcher with the binary's path and the arguments after its own.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL, launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
+        p.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
+        p.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
         p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
