@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: [
             "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabTestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabNumerics", "SeglabTestSupport"]),
         // GRDB directly too: the end-to-end harnesses inspect the ledger the binary wrote.
         .testTarget(name: "CLITests", dependencies: [
             "SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),

@@ -27,6 +27,9 @@ class CLITestCase: XCTestCase {
         try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
     }
 
+    /// A log file's text, or "" if it cannot be read (for assertion messages).
+    func contents(_ name: String) -> String { (try? read(name)) ?? "" }
+
     func json(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> Any {
         do { return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) } catch {
             XCTFail("not valid JSON: \(text.prefix(300))", file: file, line: line)
@@ -64,7 +67,7 @@ extension CLITestCase {
 
     /// Runs `seglab` as the unprivileged user `nobody`, so that file permissions hold even when
     /// the tests run as root (who may write anything); the test folder is opened to everyone.
-    func seglabAsNobody(_ arguments: String...) throws -> CLIRunner.Result {
+    func seglabAsNobody(_ arguments: [String]) throws -> CLIRunner.Result {
         guard getuid() == 0 else { return try CLIRunner.run(arguments, in: dir) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
             throw XCTSkip("SKIPPED: needs setpriv (util-linux) to drop root's privileges")

@@ -57,8 +57,10 @@ public struct GridSummary: Sendable, Equatable {
 ///
 /// Stopping. On SIGINT/SIGTERM, a thread of its own (`SignalTrap`) marks this process's
 /// `running` rows `interrupted` and exits (130/143) at once, waiting for no worker. If the ledger
-/// cannot be written (disk full, I/O error), the grid stops: no run starts, runs in flight stop
-/// at their next checkpoint and are released, and the summary's `stopReason` says why.
+/// cannot be written (disk full, I/O error) or an artifact cannot be (that run is recorded
+/// `failed` with the reason in words), the grid stops: every later run would fail the same way.
+/// No run starts, runs in flight stop at their next checkpoint and are released, and the
+/// summary's `stopReason` says why.
 public final class GridRunner: @unchecked Sendable {
     private let prepared: PreparedExperiment
     private let ledger: Ledger
@@ -78,6 +80,7 @@ public final class GridRunner: @unchecked Sendable {
     private var deferred: [PlannedRun] = []
     private var refusedBeforeGrid: [String: String] = [:]
     private var stopping = false
+    private var signalled = false
     private var heartbeatFailed = false
 
     public init(prepared: PreparedExperiment, ledger: Ledger, options: RunOptions) {
@@ -122,6 +125,9 @@ public final class GridRunner: @unchecked Sendable {
             return stopping ? [] : deferred
         }
         if !again.isEmpty { runPass(again) }
+        // Once a signal is being handled, its thread ends the process (130/143), even if the
+        // workers, told to stop, are done first.
+        if lock.withLock({ signalled }) { while true { sleep(60) } }
         progress.finish()
         if summary.stopReason != nil { releaseAfterStop() }
         return lock.withLock { summary }
@@ -187,6 +193,10 @@ public final class GridRunner: @unchecked Sendable {
         } catch FitStopped.interrupted {
             _ = try? ledger.release(by: owner, ids: [run.id])
             return
+        } catch let error as ArtifactWriteError {
+            // A full, read-only or failing disk: every later run would fail the same way.
+            fail(run, started: started, reason: "\(error)", quiet: false)
+            return stop(because: error)
         } catch {
             return fail(run, started: started, reason: reason(for: error), quiet: refusedEarly != nil)
         }
@@ -196,6 +206,11 @@ public final class GridRunner: @unchecked Sendable {
             tally { $0.completed += 1 }
             for note in outcome.notes { Log.info("run \(run.id): \(note)") }
         } catch {
+            if case LedgerError.storage = error {
+                // The ledger names none of these files; removing them also frees the space a full
+                // disk needs to record the release.
+                for file in written { unlink(file.path) }
+            }
             if Self.isLedgerFailure(error) { return notRecorded(run, error) }
             // The ledger refused this outcome (e.g. a non-finite metric): a failure of the run.
             fail(run, started: started, reason: "\(error)", quiet: false)
@@ -271,7 +286,10 @@ public final class GridRunner: @unchecked Sendable {
     /// Stops the grid because the ledger cannot be written: no run starts, runs in flight stop at their next checkpoint.
     private func stop(because error: Error) {
         lock.withLock {
-            if summary.stopReason == nil { summary.stopReason = "\(error)" }
+            if summary.stopReason == nil {
+                summary.stopReason = (error is ArtifactWriteError ? "an artifact could not be written: "
+                                                                  : "the ledger could not record a run: ") + "\(error)"
+            }
             stopping = true
         }
     }
@@ -295,6 +313,7 @@ public final class GridRunner: @unchecked Sendable {
     private func interrupt(signal: Int32) {
         let s = lock.withLock { () -> GridSummary in
             stopping = true
+            signalled = true
             return summary
         }
         let released = (try? ledger.release(by: owner)) ?? 0

@@ -47,9 +47,11 @@ struct MemoryGuard: Sendable {
         return reason
     }
 
-    /// Bytes in GiB (or MiB below one GiB), one decimal.
+    /// Bytes in the largest of GiB, MiB, KiB that keeps a unit or more, one decimal.
     static func size(_ bytes: UInt64) -> String {
-        let gib = Double(bytes) / 1_073_741_824
-        return gib >= 1 ? String(format: "%.1f GiB", gib) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+        for (unit, scale) in [("GiB", 1 << 30), ("MiB", 1 << 20)] where bytes >= scale {
+            return String(format: "%.1f %@", Double(bytes) / Double(scale), unit)
+        }
+        return String(format: "%.1f KiB", Double(bytes) / 1024)
     }
 }

@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
         Log.info(line)
         Log.info("ledger: \(ledgerOption.ledger); artifacts: \(results)/\(prepared.experiment.name)/")
         if let reason = s.stopReason {
-            Log.error("the grid stopped early because the ledger could not record a run: \(reason)")
+            Log.error("the grid stopped early: \(reason)")
             throw ExitCode(1)
         }
         if s.failed > 0 || s.notRecorded > 0 { throw ExitCode(1) }
