@@ -60,37 +60,45 @@ final class FaultTests: CLITestCase {
         }
     }
 
-    /// The ledger's disk fills (a 400 KiB tmpfs holding the ledger and the artifacts, as with the
-    /// default `results/`): the grid used to compute every remaining run, with a summary that
-    /// contradicted its warnings and rows left `running`. Now it stops, says why, and the summary,
-    /// the warnings and the ledger agree.
+    /// The ledger's disk fills (a 400 KiB tmpfs): the grid used to compute every remaining run,
+    /// with a summary that contradicted its warnings and rows left `running`. Now it stops and
+    /// says why, and the summary, the warnings and the ledger agree. With the artifacts on the
+    /// same disk (the default `results/`), the files of the runs it could not record are removed,
+    /// which leaves room to hand its runs back (`interrupted`): nothing stays `running`. With the
+    /// ledger alone on the full disk that may be impossible: then the warning names the rows
+    /// left `running`, and the next run takes them over.
     func testWhenTheLedgersDiskFillsTheGridStopsAndSaysWhy() throws {
-        let disk = try smallDisk("disk", kilobytes: 400)
         try write("e.json", syntheticExperiment(name: "small", customers: 300, k: #"{"from": 2, "to": 31}"#))
-        let r = try seglab("run", "e.json", "--jobs", "2", "--ledger", "disk/ledger.sqlite", "--results", "disk")
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("error: the grid stopped early"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("no space left on device"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
-        let statuses = Dictionary(uniqueKeysWithValues: try query(disk.appendingPathComponent("ledger.sqlite").path,
-            "SELECT status, count(*) AS n FROM runs GROUP BY status").map { ($0["status"] as String, $0["n"] as Int) })
-        XCTAssertNil(statuses["running"], "\(statuses)")
-        XCTAssertEqual(try query(disk.appendingPathComponent("ledger.sqlite").path, "PRAGMA integrity_check").map { $0[0] as String }, ["ok"])
-        // The summary's counts are the ledger's, and every unrecorded run has its warning.
-        let summary = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.contains("60 runs;") }.map(String.init), r.stderr)
-        XCTAssertTrue(summary.contains("\(statuses["completed"] ?? 0) completed, \(statuses["failed"] ?? 0) failed"), summary)
-        let warnings = r.stderr.components(separatedBy: "could not be recorded").count - 1
-            + r.stderr.components(separatedBy: ") failed: ").count - 1
-        let unrecorded = summary.range(of: #"\d+ not recorded"#, options: .regularExpression).map { Int(summary[$0].prefix { $0.isNumber })! } ?? 0
-        XCTAssertEqual(warnings, unrecorded + (statuses["failed"] ?? 0), r.stderr)
-        XCTAssertLessThan((statuses["completed"] ?? 0) + (statuses["failed"] ?? 0), 60, "it stopped before the end")
-        XCTAssertEqual(temporaryFiles(under: "disk"), [])
+        for (layout, results) in [("shared", "disk-shared"), ("ledger alone", "elsewhere")] {
+            let disk = try smallDisk(layout == "shared" ? "disk-shared" : "disk-ledger", kilobytes: 400)
+            let ledger = disk.appendingPathComponent("ledger.sqlite").path
+            let r = try seglab("run", "e.json", "--jobs", "2", "--ledger", ledger, "--results", results)
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("error: the grid stopped early: \(ledger): no space left on device"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+            let statuses = Dictionary(uniqueKeysWithValues: try query(ledger, "SELECT status, count(*) AS n FROM runs GROUP BY status")
+                .map { ($0["status"] as String, $0["n"] as Int) })
+            XCTAssertEqual(try query(ledger, "PRAGMA integrity_check").map { $0[0] as String }, ["ok"])
+            // The summary's counts are the ledger's, and every unrecorded run has its warning.
+            let summary = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.contains("60 runs;") }.map(String.init), r.stderr)
+            XCTAssertTrue(summary.contains("\(statuses["completed"] ?? 0) completed, \(statuses["failed"] ?? 0) failed"), summary)
+            let unrecorded = summary.range(of: #"\d+ not recorded"#, options: .regularExpression)
+                .map { Int(summary[$0].prefix { $0.isNumber })! } ?? 0
+            XCTAssertEqual(r.stderr.components(separatedBy: "its result could not be recorded").count - 1, unrecorded, r.stderr)
+            XCTAssertLessThan((statuses["completed"] ?? 0) + (statuses["failed"] ?? 0), 60, "it stopped before the end")
+            if layout == "shared" || !r.stderr.contains("stay `running`") {
+                XCTAssertNil(statuses["running"], "\(layout): \(statuses)")
+            } else {
+                XCTAssertTrue(r.stderr.contains("\(statuses["running"] ?? 0) runs this process had started stay `running`"), r.stderr)
+            }
+            XCTAssertEqual(temporaryFiles(under: results), [])
 
-        // With room again, the same command finishes the grid, each run once.
-        XCTAssertEqual(try shell("/bin/mount", "-o", "remount,size=8m", disk.path), 0)
-        let again = try seglab("run", "e.json", "--jobs", "2", "--ledger", "disk/ledger.sqlite", "--results", "disk")
-        XCTAssertEqual(again.status, 0, again.stderr)
-        try assertWholeGrid("disk/ledger.sqlite", results: "disk", ids: try plannedIDs("e.json", ledger: "disk/ledger.sqlite"))
+            // With room again, the same command finishes the grid, each run once.
+            XCTAssertEqual(try shell("/bin/mount", "-o", "remount,size=8m", disk.path), 0)
+            let again = try seglab("run", "e.json", "--jobs", "2", "--ledger", ledger, "--results", results)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            try assertWholeGrid(ledger, results: results, ids: try plannedIDs("e.json", ledger: ledger))
+        }
     }
 
     /// The results folder's disk fills: a raw `NSCocoaErrorDomain` error and partial artifacts
@@ -114,6 +122,21 @@ final class FaultTests: CLITestCase {
         XCTAssertEqual(try query("results/ledger.sqlite", "SELECT count(*) FROM runs WHERE status = 'running'").first?[0] as Int?, 0)
         XCTAssertEqual(temporaryFiles(under: "disk"), [])
         XCTAssertEqual(try seglab("ledger", "check").status, 0, "every completed run's artifacts are whole")
+    }
+
+    /// A killed process may leave a temporary file (`.name.tmp-<pid>`) behind; the next run
+    /// removes it, and leaves alone those of a process that is still writing.
+    func testTheNextRunRemovesTheTemporaryFilesOfAKilledProcess() throws {
+        try write("e.json", syntheticExperiment(customers: 100, k: "3"))
+        XCTAssertEqual(try seglab("run", "e.json").status, 0)
+        let id = try plannedIDs("e.json")[0]
+        try write("results/small/\(id)/.labels.csv.tmp-2147483646", "half a file")  // no such process
+        try write("results/small/.data_report.json.tmp-2147483646", "half a file")
+        try write("results/small/\(id)/.model.json.tmp-\(getpid())", "being written")  // a live process
+        let r = try seglab("run", "e.json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("removed 2 temporary files left by an interrupted run"), r.stderr)
+        XCTAssertEqual(temporaryFiles(under: "results"), ["small/\(id)/.model.json.tmp-\(getpid())"])
     }
 
     /// A results folder that is a file, or that this user cannot write, is refused before the

@@ -4,7 +4,7 @@ import GRDB
 ///
 /// Coding keys are the ledger's column names, so JSON output matches what `sqlite3` shows.
 public struct RunRecord: Codable, Sendable, Equatable {
-    /// First 12 hex digits of `key`.
+    /// First 12 hex digits of `key`, or more where another key holds those (see `Ledger`).
     public var id: String
     /// SHA-256 (hex) of the run's canonical configuration.
     public var key: String

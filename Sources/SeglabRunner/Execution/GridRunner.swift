@@ -287,8 +287,7 @@ public final class GridRunner: @unchecked Sendable {
     private func stop(because error: Error) {
         lock.withLock {
             if summary.stopReason == nil {
-                summary.stopReason = (error is ArtifactWriteError ? "an artifact could not be written: "
-                                                                  : "the ledger could not record a run: ") + "\(error)"
+                summary.stopReason = (error is ArtifactWriteError ? "an artifact could not be written: " : "") + "\(error)"
             }
             stopping = true
         }
@@ -296,17 +295,18 @@ public final class GridRunner: @unchecked Sendable {
 
     /// After a stop, hands this process's `running` rows back (`interrupted`). The ledger may
     /// refuse again (a full disk): then a checkpoint, which may free the log's space, and one
-    /// more try; if that fails too, the rows stay `running` with an owner that is gone, which the
-    /// next `run` or `ledger check --repair` requeues.
+    /// more try; if that fails too, the rows stay `running` with an owner that is about to be
+    /// gone, which the next `run` (or `ledger check --repair`) requeues, and the warning says so.
     private func releaseAfterStop() {
         do {
             try ledger.release(by: owner)
         } catch {
             ledger.checkpoint()
-            if (try? ledger.release(by: owner)) == nil {
-                Log.warning("runs this process had started stay `running` in the ledger: \(error); "
-                            + "the next `seglab run` (or `seglab ledger check --repair`) requeues them")
-            }
+            guard (try? ledger.release(by: owner)) == nil else { return }
+            let held = ((try? ledger.runningRuns()) ?? []).filter { $0.owner == owner }.map(\.id)
+            guard !held.isEmpty else { return }
+            Log.warning("\(held.count) runs this process had started stay `running` in the ledger (\(held.joined(separator: ", "))), "
+                        + "which cannot be written: \(error); the next `seglab run` (or `seglab ledger check --repair`) requeues them")
         }
     }
 

@@ -3,7 +3,8 @@ import SeglabData
 
 /// One run of a grid, fully resolved: what to compute and its identity (SPEC §2).
 public struct PlannedRun: Sendable {
-    /// First 12 hex digits of `key`.
+    /// First 12 hex digits of `key` as planned; the ledger's id once registered (longer when
+    /// another key already holds those digits, see `Ledger`).
     public var id: String
     /// SHA-256 (hex) of the canonical JSON of `config`.
     public var key: String
