@@ -129,7 +129,7 @@ public final class GridRunner: @unchecked Sendable {
         // workers, told to stop, are done first.
         if lock.withLock({ signalled }) { while true { sleep(60) } }
         progress.finish()
-        if summary.stopReason != nil { releaseAfterStop() }
+        if lock.withLock({ summary.stopReason }) != nil { releaseAfterStop() }
         return lock.withLock { summary }
     }
 
