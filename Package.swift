@@ -29,6 +29,11 @@ let package = Package(
         .target(name: "SeglabClustering", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // Free functions of (X, labels).
         .target(name: "SeglabMetrics", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
+        // Barnes–Hut t-SNE (as scikit-learn's TSNE) for the report's views of customers.
+        .target(name: "SeglabEmbedding", dependencies: ["SeglabNumerics", "SeglabData"], swiftSettings: optimizedInDebug),
+        // The report's SVG charts: builder, scales, ticks, axes, legends, palettes, text measuring;
+        // the Pareto front and the knee of an elbow curve. Foundation only.
+        .target(name: "SeglabCharts"),
         // The SQLite ledger: schema, migrations, records, queries.
         .target(name: "SeglabLedger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Experiment model, grid, run identity, scheduler, artifacts.
@@ -43,7 +48,7 @@ let package = Package(
         ]),
         // Micro-benchmarks with the same kernels the runs use (see benchmarks/README.md).
         .executableTarget(name: "seglab-bench", dependencies: [
-            "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics",
+            "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabEmbedding",
         ]),
         .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics", "SeglabTestSupport"]),
@@ -51,6 +56,9 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
+        // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences) through #filePath.
+        .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ChartsTests", dependencies: ["SeglabCharts"]),
         // GRDB directly too: the tests inspect the schema and hold locks like another process would.
         .testTarget(name: "LedgerTests", dependencies: [
             "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -9,8 +9,9 @@ public struct PrincipalComponents: Codable, Sendable, Equatable {
 
     /// Fits on `x`: covariance with divisor n − 1 (centred first, fixed-chunk sums), Jacobi
     /// eigen-decomposition, axes by decreasing variance. Returns the PCA keeping the
-    /// components `choice` asks for and every component's explained-variance ratio.
-    static func fit(_ x: Matrix, choice: FeatureSetDefinition.PCA, place: String) throws -> (PrincipalComponents, ratios: [Double]) {
+    /// components `choice` asks for and every component's explained-variance ratio; a
+    /// `DataError` naming `place` when the data cannot give them.
+    public static func fit(_ x: Matrix, choice: FeatureSetDefinition.PCA, place: String) throws -> (PrincipalComponents, ratios: [Double]) {
         let n = x.rows, d = x.cols
         guard n >= 2, d >= 1 else { throw DataError(file: place, "PCA needs at least 2 customers and 1 feature column") }
         let mean = columnMeans(x)
@@ -38,7 +39,7 @@ public struct PrincipalComponents: Codable, Sendable, Equatable {
     }
 
     /// (x − mean) · components^T, one row per customer.
-    func project(_ x: Matrix) -> Matrix {
+    public func project(_ x: Matrix) -> Matrix {
         let d = mean.count, k = components.count
         var out = Matrix(rows: x.rows, cols: k)
         let axes = components.flatMap { $0 }

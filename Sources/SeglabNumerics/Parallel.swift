@@ -22,27 +22,39 @@ public enum Parallel {
     }
 
     /// Runs `body` on every chunk, concurrently when there is more than one, and returns the
-    /// results in chunk order.
-    public static func mapChunks<T>(count: Int, chunkSize: Int = defaultChunkSize,
+    /// results in chunk order. `workers` caps the threads (nil: as many as Dispatch gives);
+    /// the chunks, and so the results, are the same whatever it is.
+    public static func mapChunks<T>(count: Int, chunkSize: Int = defaultChunkSize, workers: Int? = nil,
                                     _ body: (Range<Int>) -> T) -> [T] {
         let ranges = chunkRanges(count: count, chunkSize: chunkSize)
-        if ranges.count <= 1 { return ranges.map(body) }
+        if ranges.count <= 1 || workers == 1 { return ranges.map(body) }
         var slots = [T?](repeating: nil, count: ranges.count)
         slots.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { c in
-                (base + c).pointee = body(ranges[c])
-            }
+            run(ranges.count, workers: workers) { c in (base + c).pointee = body(ranges[c]) }
         }
         return slots.map { $0! }
     }
 
     /// Runs `body` on every chunk, concurrently when there is more than one; for bodies that
-    /// write disjoint parts of a shared output.
-    public static func forEachChunk(count: Int, chunkSize: Int = defaultChunkSize,
+    /// write disjoint parts of a shared output. `workers` as in `mapChunks`.
+    public static func forEachChunk(count: Int, chunkSize: Int = defaultChunkSize, workers: Int? = nil,
                                     _ body: (Range<Int>) -> Void) {
         let ranges = chunkRanges(count: count, chunkSize: chunkSize)
-        if ranges.count <= 1 { ranges.forEach(body); return }
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { c in body(ranges[c]) }
+        if ranges.count <= 1 || workers == 1 { ranges.forEach(body); return }
+        run(ranges.count, workers: workers) { c in body(ranges[c]) }
+    }
+
+    /// Chunk indices `0 ..< chunks` on Dispatch; with a worker cap, worker w takes chunks
+    /// w, w + workers, w + 2·workers, …
+    private static func run(_ chunks: Int, workers: Int?, _ chunk: (Int) -> Void) {
+        guard let workers, workers < chunks else {
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
+            return
+        }
+        precondition(workers >= 1, "workers must be at least 1")
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for c in stride(from: w, to: chunks, by: workers) { chunk(c) }
+        }
     }
 }

@@ -57,7 +57,7 @@ private func report(_ name: String, _ runs: Int, _ body: () -> Double) {
 }
 
 /// Columns `x*` of a reference CSV (header row, `id` first).
-private func readFeatures(_ path: String) -> Matrix {
+func readFeatures(_ path: String) -> Matrix {
     let (header, rows) = readCSV(path)
     let cols = header.indices.filter { header[$0].hasPrefix("x") }
     return Matrix(rowArrays: rows.map { r in cols.map { Double(r[$0])! } })
@@ -70,7 +70,7 @@ private func readLabels(_ path: String) -> [Int] {
     return rows.map { Int($0[l])! }
 }
 
-private func readCSV(_ path: String) -> (header: [String], rows: [[Substring]]) {
+func readCSV(_ path: String) -> (header: [String], rows: [[Substring]]) {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
     var lines = text.split(separator: "\n")
     guard !lines.isEmpty else { fail("\(path) is empty") }
@@ -78,7 +78,7 @@ private func readCSV(_ path: String) -> (header: [String], rows: [[Substring]]) 
     return (header, lines.map { $0.split(separator: ",") })
 }
 
-private func fail(_ message: String) -> Never {
+func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("seglab-bench: \(message)\n".utf8))
     exit(2)
 }

@@ -5,12 +5,14 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "kernels":
     kernelBenchmark(arguments: Array(arguments.dropFirst()))
+case "tsne":
+    tsneBenchmark(arguments: Array(arguments.dropFirst()))
 case "ingest":
     do { try ingestBenchmark(arguments: Array(arguments.dropFirst())) } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(2)
     }
 default:
-    FileHandle.standardError.write(Data("usage: seglab-bench kernels [--data PATH] [--labels PATH] [--runs N] | ingest ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: seglab-bench kernels [--data PATH] [--labels PATH] [--runs N] | ingest ... | tsne [--data NAME|PATH] [--runs N] [--workers N]\n".utf8))
     exit(2)
 }
