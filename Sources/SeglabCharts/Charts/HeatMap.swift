@@ -75,7 +75,7 @@ public struct HeatMap: Chart {
         }
 
         // Margins: row labels on the left, colour bar with its labels and turned title on the right.
-        let top = 10 + ChartTheme.titleSize + 16
+        let top = ChartTheme.contentTop
         let rowText = rowLabels.map { TextMeasure.truncated($0, toWidth: size.width * 0.25, fontSize: ChartTheme.tickSize) }
         let rowTitleSpace = rowTitle == nil ? 0 : ChartTheme.labelSize + 10
         let left = 8 + rowTitleSpace + (rowText.map { TextMeasure.width($0, fontSize: ChartTheme.tickSize) }.max() ?? 0) + 6
@@ -139,15 +139,12 @@ public struct HeatMap: Chart {
                                   x: (left + right) / 2, y: size.height - 10, size: ChartTheme.labelSize, anchor: .middle))
         }
 
-        let items = [
-            Draw.rect(x: 0, y: 0, width: size.width, height: size.height, fill: ChartTheme.background),
-            titleElement(title, width: size.width),
+        return chartDocument(size: size, title: title, description: description, [
             Draw.group(cells, ["class": "data"]),
             Draw.group(labels, ["class": "values"]),
             Draw.group(axes, ["class": "axes"]),
             colorBar(colorAxis, map: map, x: right + 16, top: top, bottom: bottom),
-        ]
-        return SVGDocument(width: size.width, height: size.height, title: title, description: description, children: items)
+        ])
     }
 
     private func resolvedColorAxis(_ finite: [Double]) -> ResolvedAxis {

@@ -52,7 +52,7 @@ public struct RadarChart: Chart {
         let radial = ResolvedAxis(AxisSpec("z-score", includeZero: true, domain: domain),
                                   values: series.flatMap(\.values), tickCount: 4)
         let legend = LegendBlock(title: nil, entries: series.indices.map { LegendEntry(series[$0].name, color: colors[$0], symbol: .square) })
-        let top = 10 + ChartTheme.titleSize + 16
+        let top = ChartTheme.contentTop
         let bottom = size.height - 24
         let right = size.width - legend.width - 28
         let axisText = axes.map { TextMeasure.truncated($0, toWidth: 110, fontSize: ChartTheme.tickSize) }
@@ -104,15 +104,12 @@ public struct RadarChart: Chart {
             shapes.append(Draw.group(pts.map { Draw.circle(x: $0.x, y: $0.y, r: 3, fill: color) }))
         }
 
-        let items = [
-            Draw.rect(x: 0, y: 0, width: size.width, height: size.height, fill: ChartTheme.background),
-            titleElement(title, width: size.width),
+        return chartDocument(size: size, title: title, description: description, [
             Draw.group(grid, ["class": "grid"]),
             Draw.group(shapes, ["class": "data"]),
             legend.render(x: right + 20, y: top),
             Draw.text(TextMeasure.truncated(scaleNote, toWidth: size.width - 24, fontSize: ChartTheme.valueSize),
                       x: 12, y: size.height - 8, size: ChartTheme.valueSize, color: ChartTheme.mutedInk),
-        ]
-        return SVGDocument(width: size.width, height: size.height, title: title, description: description, children: items)
+        ])
     }
 }

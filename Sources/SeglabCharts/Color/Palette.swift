@@ -19,7 +19,4 @@ public enum Palette {
         let source = count <= okabeIto.count ? okabeIto : tolMuted
         return (0 ..< max(0, count)).map { source[$0 % source.count] }
     }
-
-    /// Neutral grey for things that are not categories (grid, reference lines, failed runs).
-    public static let neutral = Color(hex: "#8C8C8C")
 }

@@ -22,7 +22,7 @@ public enum TickStyle: Sendable, Equatable {
         case .fixed(let d):
             return ticks.map { NumberFormat.fixed($0, decimals: d, grouping: true) }
         case .percent:
-            return ticks.map { t in NumberFormat.fixed(t * 100, decimals: Self.decimals(step: step * 100, value: t * 100), grouping: true) + "%" }
+            return ticks.map { NumberFormat.percent($0, decimals: Self.decimals(step: step * 100, value: $0 * 100)) }
         case .automatic, .si:
             let largest = ticks.map(\.magnitude).max() ?? 0
             if self == .automatic && largest < 10_000 {

@@ -29,7 +29,7 @@ struct CartesianFrame {
         self.x = x
         self.y = y
         self.legend = legend
-        top = 10 + ChartTheme.titleSize + 16
+        top = ChartTheme.contentTop
         left = 8 + ChartTheme.labelSize + 10 + y.widestLabel + Self.tickLength + 4
         var rightMargin = 16.0
         if let legend { rightMargin = max(rightMargin, legend.width + 28) }
@@ -81,13 +81,9 @@ struct CartesianFrame {
 
     /// The finished document: background, title, grid, `content`, axes, legend.
     func document(content: [SVGElement], verticalGrid: Bool = false, description: String?) -> SVGDocument {
-        var items = [Draw.rect(x: 0, y: 0, width: size.width, height: size.height, fill: ChartTheme.background)]
-        items.append(titleElement(title, width: size.width))
-        items.append(grid(vertical: verticalGrid))
-        items.append(Draw.group(content, ["class": "data"]))
-        items.append(axes())
+        var items = [grid(vertical: verticalGrid), Draw.group(content, ["class": "data"]), axes()]
         if let legend { items.append(legend.render(x: right + 20, y: top)) }
-        return SVGDocument(width: size.width, height: size.height, title: title, description: description, children: items)
+        return chartDocument(size: size, title: title, description: description, items)
     }
 
     private func grid(vertical: Bool) -> SVGElement {
@@ -143,8 +139,12 @@ struct CartesianFrame {
     }
 }
 
-/// The chart title, bold, top left, cut to the chart's width.
-func titleElement(_ title: String, width: Double) -> SVGElement {
-    Draw.text(TextMeasure.truncated(title, toWidth: width - 24, fontSize: ChartTheme.titleSize, bold: true),
-              x: 12, y: 10 + ChartTheme.titleSize, size: ChartTheme.titleSize, bold: true)
+/// Every chart's document: white background, the title (bold, top left, cut to the
+/// width), then `items`.
+func chartDocument(size: ChartSize, title: String, description: String?, _ items: [SVGElement]) -> SVGDocument {
+    let background = Draw.rect(x: 0, y: 0, width: size.width, height: size.height, fill: ChartTheme.background)
+    let heading = Draw.text(TextMeasure.truncated(title, toWidth: size.width - 24, fontSize: ChartTheme.titleSize, bold: true),
+                            x: 12, y: 10 + ChartTheme.titleSize, size: ChartTheme.titleSize, bold: true)
+    return SVGDocument(width: size.width, height: size.height, title: title, description: description,
+                       children: [background, heading] + items)
 }

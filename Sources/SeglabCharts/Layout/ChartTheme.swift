@@ -6,6 +6,8 @@ public enum ChartTheme {
     public static let tickSize = 11.0
     public static let legendSize = 11.0
     public static let valueSize = 10.0
+    /// Where the plot area may start below the title.
+    public static let contentTop = 10 + titleSize + 16
 
     public static let background = Color(hex: "#FFFFFF")
     public static let ink = Color(hex: "#222222")

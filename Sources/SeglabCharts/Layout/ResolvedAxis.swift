@@ -1,5 +1,3 @@
-import Foundation
-
 /// A numeric axis with its domain, ticks and tick labels settled from the data, before any
 /// pixel is known (so the labels can be measured to size the margins).
 struct ResolvedAxis {
@@ -51,13 +49,10 @@ struct ResolvedAxis {
 
     /// The pixel of `v` on a range from `start` (the lower value) to `end`, clamped to it.
     func position(_ v: Double, start: Double, end: Double) -> Double {
-        let t: Double
-        if spec.logarithmic {
-            t = v > 0 ? (log10(v) - log10(lower)) / (log10(upper) - log10(lower)) : 0
-        } else {
-            t = (v - lower) / (upper - lower)
-        }
-        return start + min(1, max(0, t)) * (end - start)
+        let p = spec.logarithmic
+            ? LogScale(lower: lower, upper: upper, rangeStart: start, rangeEnd: end)(v > 0 ? v : lower)
+            : LinearScale(lower: lower, upper: upper, rangeStart: start, rangeEnd: end)(v)
+        return min(max(start, end), max(min(start, end), p))
     }
 
     /// Whether `v` can be drawn at all (finite, and positive on a log axis).

@@ -44,11 +44,5 @@ public struct LinearScale: Sendable, Equatable {
         rangeStart + (v - lower) / (upper - lower) * (rangeEnd - rangeStart)
     }
 
-    /// The domain value at pixel `p`.
-    public func invert(_ p: Double) -> Double {
-        lower + (p - rangeStart) / (rangeEnd - rangeStart) * (upper - lower)
-    }
-
     public func ticks(count: Int = 5) -> [Double] { Ticks.linear(lower, upper, count: count) }
-    public func tickStep(count: Int = 5) -> Double { Ticks.step(lower, upper, count: count) }
 }
