@@ -62,12 +62,13 @@ def main():
     args = parser.parse_args()
 
     results = {}
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; median of {args.runs} runs")
+    runs = 1 if args.fixture else args.runs
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}; median of {runs} runs")
     print(f"{'data':<16}{'rows':>7}{'median_s':>11}{'min_s':>9}{'kl_divergence':>16}{'n_iter':>8}")
     for name in args.data:
         x = load(name)
         seconds, model = [], None
-        for _ in range(1 if args.fixture else args.runs):
+        for _ in range(runs):
             model = TSNE(random_state=0)
             start = time.perf_counter()
             model.fit_transform(x)

@@ -116,6 +116,7 @@ public struct TSNE: Sendable {
             throw TSNEError("row \(bad / max(1, x.cols) + 1) has a non-finite value")
         }
         if case .fixed(let r) = learningRate, !(r > 0) { throw TSNEError("learning rate must be positive") }
+        if let workers, workers < 1 { throw TSNEError("workers must be at least 1, got \(workers)") }
     }
 
     /// The start as x0, y0, x1, y1, …

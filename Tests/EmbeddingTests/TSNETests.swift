@@ -137,5 +137,6 @@ final class TSNETests: XCTestCase {
         XCTAssertEqual(message(Matrix(rowArrays: (0 ..< 10).map { [Double($0)] })) { $0.perplexity = 2 },
                        "t-SNE: PCA initialisation needs at least 2 feature columns, got 1")
         XCTAssertEqual(message(small) { $0.perplexity = 5; $0.maxIter = 100 }, "t-SNE: max_iter is 100 but must be at least 250")
+        XCTAssertEqual(message(small) { $0.perplexity = 5; $0.workers = 0 }, "t-SNE: workers must be at least 1, got 0")
     }
 }
