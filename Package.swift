@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
-        // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences) through #filePath.
+        // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.
         .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["SeglabCharts"]),
         // GRDB directly too: the tests inspect the schema and hold locks like another process would.
