@@ -1,7 +1,7 @@
 /// Maps a numeric domain onto a pixel range linearly (either may be reversed: a y axis maps
 /// its lower value to the bottom of the plot).
 ///
-///     let y = LinearScale(domain: 0 ... 1, range: 300 ... 20, reversed: true) // 0 → 300, 1 → 20
+///     let y = LinearScale(domain: 0 ... 1, range: 20 ... 300, reversed: true) // 0 → 300, 1 → 20
 ///     y(0.5)                       // 160
 ///     LinearScale.nice(0.13, 0.87, range: 0 ... 100, tickCount: 10).domain   // 0.1 ... 0.9
 public struct LinearScale: Sendable, Equatable {
