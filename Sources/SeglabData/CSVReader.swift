@@ -64,8 +64,11 @@ final class CSVReader {
     }
 
     /// The file's bytes in one buffer (one `read` loop; no per-line I/O).
+    /// The path is checked with `stat` first (a FIFO would block `open`), and opened without
+    /// blocking in case it was replaced by one in between.
     private static func readAll(_ path: String) throws -> (UnsafeMutablePointer<UInt8>, Int) {
-        let fd = open(path, O_RDONLY)
+        if let problem = InputFile.problem(at: path) { throw DataError(file: path, "cannot read the file: \(problem)") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw DataError(file: path, "cannot read the file (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var st = stat()
@@ -91,7 +94,7 @@ final class CSVReader {
     func column(_ name: String, role: String) throws -> Int {
         guard let j = header.firstIndex(of: name) else {
             throw DataError(file: path, row: 1, column: name,
-                            "no column named '\(name)' (the \(role) column); the header has: \(header.joined(separator: ", "))")
+                            "no column named '\(excerpt(name))' (the \(role) column); the header has: \(excerptList(header))")
         }
         return j
     }
@@ -312,7 +315,7 @@ final class CSVReader {
         fieldCount = n
         if let expected, n < expected {
             throw DataError(file: path, row: recordLine, column: header[n],
-                            "has \(n) field\(n == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(header[n])' on; truncated line?)")
+                            "has \(n) field\(n == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(excerpt(header[n]))' on; truncated line?)")
         }
         return true
     }

@@ -80,7 +80,7 @@ public enum CustomerFeatures {
         let asOfDay: Int32
         if let asOf {
             guard let d = DateParser.parseISODate(asOf) else {
-                throw DataError(file: path, column: "as_of", "'\(asOf)' is not a yyyy-mm-dd date")
+                throw DataError(file: path, column: "as_of", "'\(excerpt(asOf))' is not a yyyy-mm-dd date")
             }
             guard d >= lastPurchase else {
                 throw DataError(file: path, column: "as_of",

@@ -59,7 +59,7 @@ enum CustomersCSVLoader {
             for name in usedColumns.sorted() where !candidates.contains(name) {
                 let why = name == source.id ? "is the id column" : name == source.truth ? "is the truth column, never a feature"
                     : "is not a column of the file"
-                throw DataError(file: path, column: name, "\(why); candidate feature columns: \((l.numeric + l.categorical).map { header[$0] }.joined(separator: ", "))")
+                throw DataError(file: path, column: name, "\(why); candidate feature columns: \(excerptList((l.numeric + l.categorical).map { header[$0] }))")
             }
         }
         let numericCols = l.numeric.filter { usedColumns?.contains(header[$0]) ?? true }
@@ -78,7 +78,7 @@ enum CustomersCSVLoader {
             if id.isEmpty { throw DataError(file: path, row: csv.line, column: header[l.id], "is empty; every customer needs an id") }
             if let earlier = firstRowOf[id], l.copyOf[record] == nil {
                 throw DataError(file: path, row: csv.line, column: header[l.id],
-                                "id '\(id)' also appears on row \(earlier) with different values")
+                                "id '\(excerpt(id))' also appears on row \(earlier) with different values")
             }
             if firstRowOf[id] == nil { firstRowOf[id] = csv.line }
             ids.append(id)
@@ -90,10 +90,12 @@ enum CustomersCSVLoader {
                 case .empty: values.append(.nan)
                 case .nonFinite:
                     throw DataError(file: path, row: csv.line, column: header[j],
-                                    "'\(csv.string(j))' is not a finite number (NaN and infinities are bad input; leave the cell empty for a missing value)")
+                                    "'\(excerpt(csv.string(j)))' is not a finite number (NaN and infinities are bad input; leave the cell empty for a missing value)")
+                case .outOfRange:
+                    throw DataError(file: path, row: csv.line, column: header[j], NumberParser.outOfRangeMessage(excerpt(csv.string(j))))
                 case .invalid:
                     throw DataError(file: path, row: csv.line, column: header[j],
-                                    "'\(csv.string(j))' is not a number (the column's first value is numeric)")
+                                    "'\(excerpt(csv.string(j)))' is not a number (the column's first value is numeric)")
                 }
             }
             for (k, j) in textCols.enumerated() { text[k].append(csv.string(j)) }

@@ -13,7 +13,7 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var place = file
         if let row { place += ", row \(row)" }
-        if let column { place += ", column '\(column)'" }
+        if let column { place += ", column '\(excerpt(column))'" }
         return "\(place): \(message)"
     }
 }

@@ -33,7 +33,8 @@ struct DateParser {
                 case UInt8(ascii: "b"): out.append(.monthName)
                 case UInt8(ascii: "%"): out.append(.literal(0x25))
                 default:
-                    throw FormatError("date_format directive '%\(Character(Unicode.Scalar(d)))' is not supported (use %Y %y %m %d %H %M %S %b)")
+                    let directive = d < 0x80 ? "'%\(excerpt(String(Character(Unicode.Scalar(d)))))'" : "'%' before a non-ASCII character"
+                    throw FormatError("date_format directive \(directive) is not supported (use %Y %y %m %d %H %M %S %b)")
                 }
             } else if b == 0x20 {
                 if out.last != .spaces { out.append(.spaces) }
@@ -43,7 +44,7 @@ struct DateParser {
         }
         guard out.contains(.day), out.contains(.month) || out.contains(.monthName),
               out.contains(.year4) || out.contains(.year2) else {
-            throw FormatError("date_format '\(format)' must give a year (%Y or %y), a month (%m or %b) and a day (%d)")
+            throw FormatError("date_format '\(excerpt(format))' must give a year (%Y or %y), a month (%m or %b) and a day (%d)")
         }
         tokens = out
     }

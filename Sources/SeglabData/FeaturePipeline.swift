@@ -17,8 +17,8 @@ public enum FeaturePipeline {
         let columns = definition.columns ?? table.numericNames
         for name in columns where table.numericIndex(name) == nil {
             let why = table.categoricalNames.contains(name)
-                ? "is a text column (e.g. '\(table.categorical[table.categoricalNames.firstIndex(of: name)!].first { !$0.isEmpty } ?? "")'); list it under onehot instead"
-                : "is not a candidate feature; candidates: \(table.numericNames.joined(separator: ", "))"
+                ? "is a text column (e.g. '\(excerpt(table.categorical[table.categoricalNames.firstIndex(of: name)!].first { !$0.isEmpty } ?? ""))'); list it under onehot instead"
+                : "is not a candidate feature; candidates: \(excerptList(table.numericNames))"
             throw DataError(file: place, column: name, why)
         }
         for name in definition.log1p where !columns.contains(name) {
@@ -38,7 +38,11 @@ public enum FeaturePipeline {
             featureNames: columns + onehot.flatMap { h in h.categories.map { "\(h.column)=\($0)" } },
             explainedVarianceRatio: nil)
         var x = try fitted.design(table)
+        try checkFinite(x, fitted.featureNames, table.ids, place: place, "is out of range")
         (fitted.center, fitted.scaleFactors) = scaling(definition.scale, x)
+        for (j, name) in fitted.featureNames.enumerated() where !(fitted.center[j].isFinite && fitted.scaleFactors[j].isFinite) {
+            throw DataError(file: place, column: name, "the values are too large to scale \(definition.scale.rawValue) (their sum or variance is beyond ±1.8e308)")
+        }
         fitted.standardize(&x)
         if let choice = definition.pca {
             let (pca, ratios) = try PrincipalComponents.fit(x, choice: choice, place: place)
@@ -47,7 +51,18 @@ public enum FeaturePipeline {
             fitted.featureNames = (1 ... pca.components.count).map { "pc\($0)" }
             x = pca.project(x)
         }
+        try checkFinite(x, fitted.featureNames, table.ids, place: place, "is out of range after scaling")
         return (fitted, x)
+    }
+
+    /// A value beyond ±1.8e308 (a feature that overflowed, e.g. a sum of huge line values) is
+    /// bad input naming the customer, never a NaN handed to an algorithm.
+    private static func checkFinite(_ x: Matrix, _ names: [String], _ ids: [String], place: String, _ what: String) throws {
+        for i in 0 ..< x.rows {
+            for j in 0 ..< x.cols where !x[i, j].isFinite {
+                throw DataError(file: place, column: names[j], "customer '\(excerpt(ids[i]))' \(what) (\(x[i, j]))")
+            }
+        }
     }
 
     /// Per-column center and scale of `kind` on the design matrix.
@@ -63,6 +78,7 @@ public enum FeaturePipeline {
                 var s = 0.0
                 for i in 0 ..< x.rows { let c = x[i, j] - mean[j]; s += c * c }
                 let variance = s / n
+                guard variance.isFinite else { return .infinity }  // overflowed: refused by `fit`
                 // scikit-learn's _is_constant_feature: variance within rounding of zero.
                 let eps = Double.ulpOfOne
                 let bound = n * eps * variance + (n * mean[j] * eps) * (n * mean[j] * eps)

@@ -51,13 +51,13 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
     func design(_ table: CustomerTable) throws -> Matrix {
         let numeric = try columns.map { name -> Int in
             guard let j = table.numericIndex(name) else {
-                throw DataError(file: place, column: name, "the customers have no numeric column '\(name)'")
+                throw DataError(file: place, column: name, "the customers have no numeric column '\(excerpt(name))'")
             }
             return j
         }
         let text = try onehot.map { h -> Int in
             guard let j = table.categoricalNames.firstIndex(of: h.column) else {
-                throw DataError(file: place, column: h.column, "the customers have no text column '\(h.column)'")
+                throw DataError(file: place, column: h.column, "the customers have no text column '\(excerpt(h.column))'")
             }
             return j
         }
@@ -71,7 +71,7 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
                 if useLog {
                     guard v > -1 else {
                         throw DataError(file: place, column: columns[c],
-                                        "log1p needs values above -1, but customer '\(table.ids[i])' has \(v)")
+                                        "log1p needs values above -1, but customer '\(excerpt(table.ids[i]))' has \(v)")
                     }
                     out[i * width + c] = _log1p(v)
                 } else {

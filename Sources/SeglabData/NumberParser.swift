@@ -5,8 +5,10 @@ enum NumericCell: Equatable {
     case number(Double)
     /// The empty cell (or only spaces): the one way to write a missing value.
     case empty
-    /// `NaN`, `inf`, `Infinity` in any case or sign, or a value beyond Double's range.
+    /// `NaN`, `inf`, `Infinity` in any case or sign.
     case nonFinite
+    /// A number beyond Double's range (`1e400`); one below it rounds to zero, as in `strtod`.
+    case outOfRange
     /// Anything else.
     case invalid
 }
@@ -19,6 +21,11 @@ enum NumberParser {
     private static let powersOfTen: [Double] = (0 ... 22).map { Double("1e\($0)")! }
 
     static func parse(_ field: UnsafeBufferPointer<UInt8>) -> NumericCell { parse(field, needValue: true) }
+
+    /// The message for an `.outOfRange` cell quoted as `shown`.
+    static func outOfRangeMessage(_ shown: String) -> String {
+        "'\(shown)' is out of range (numbers must be within ±1.8e308)"
+    }
 
     /// Whether the cell is text: neither a number, nor empty, nor a non-finite word. Skips the
     /// rounding of long numbers (for the column-kind pass over a customers file).
@@ -76,7 +83,7 @@ enum NumberParser {
         }
         guard needValue else { return .number(0) }
         let v = strtodFallback(UnsafeBufferPointer(rebasing: field[lo ..< hi]))
-        return v.isFinite ? .number(v) : .nonFinite
+        return v.isFinite ? .number(v) : .outOfRange
     }
 
     /// `nan`, `inf`, `infinity` (any case) after an optional sign.

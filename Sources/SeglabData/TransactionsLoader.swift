@@ -89,21 +89,27 @@ enum TransactionsLoader {
             case .empty: throw DataError(file: path, row: csv.line, column: header[j], "is empty; a number is required")
             case .nonFinite:
                 throw DataError(file: path, row: csv.line, column: header[j],
-                                "'\(csv.string(j))' is not a finite number (NaN and infinities are bad input)")
-            case .invalid: throw DataError(file: path, row: csv.line, column: header[j], "'\(csv.string(j))' is not a number")
+                                "'\(excerpt(csv.string(j)))' is not a finite number (NaN and infinities are bad input)")
+            case .outOfRange:
+                throw DataError(file: path, row: csv.line, column: header[j], NumberParser.outOfRangeMessage(excerpt(csv.string(j))))
+            case .invalid: throw DataError(file: path, row: csv.line, column: header[j], "'\(excerpt(csv.string(j)))' is not a number")
             }
         }
 
         while try csv.next() {
             guard let day = dates.day(csv.field(dateCol)) else {
                 let text = csv.string(dateCol)
-                let expected = source.dateFormat.map { "date_format '\($0)'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
+                let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
                 throw DataError(file: path, row: csv.line, column: header[dateCol],
-                                text.isEmpty ? "is empty; a date is required" : "'\(text)' is not a valid date (expected \(expected))")
+                                text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
             }
             let quantity = try number(quantityCol)
             let v = try number(valueCol)
             let value = priceCol == nil ? v : quantity * v
+            guard value.isFinite else {
+                throw DataError(file: path, row: csv.line, column: header[valueCol],
+                                "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
+            }
             let customer: Int32 = csv.isEmpty(customerCol) ? -1 : csv.withValue(customerCol) { rows.customerIDs.intern($0) }
             var kind: Kind = []
             var cancelled = false

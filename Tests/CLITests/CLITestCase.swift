@@ -16,8 +16,10 @@ class CLITestCase: XCTestCase {
         }
     }
 
+    /// Runs the binary in the test's folder; a command still running after 10 minutes is
+    /// killed (a hang fails the test instead of stalling CI).
     @discardableResult
-    func seglab(_ args: String...) throws -> CLIRunner.Result { try CLIRunner.run(args, in: dir) }
+    func seglab(_ args: String...) throws -> CLIRunner.Result { try CLIRunner.run(args, in: dir, timeout: 600) }
 
     func write(_ name: String, _ text: String) throws {
         try Data(text.utf8).write(to: dir.appendingPathComponent(name))

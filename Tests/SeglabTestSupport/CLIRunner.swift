@@ -6,6 +6,10 @@ public enum CLIRunner {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// The child ran past its `timeout` and was killed (SIGKILL): a hang.
+        public var timedOut = false
+        /// The child ended by a signal (a crash, or the timeout's kill), not by `exit`.
+        public var signalled = false
     }
 
     /// The `seglab` executable built beside the test bundle (`swift test` builds every product).
@@ -19,9 +23,11 @@ public enum CLIRunner {
     }
 
     /// Runs `seglab` with `arguments` in `directory`; with a `launcher` (e.g. `["/usr/bin/setpriv", …]`),
-    /// runs the launcher with the binary's path and the arguments after its own.
+    /// runs the launcher with the binary's path and the arguments after its own. With a
+    /// `timeout` (seconds), a child still running then is killed and the result says
+    /// `timedOut`, so a hang fails a test instead of stalling the suite.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL, launcher: [String] = []) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL, launcher: [String] = [], timeout: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
         p.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
@@ -31,6 +37,19 @@ public enum CLIRunner {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var value = false
+            func set() { lock.lock(); value = true; lock.unlock() }
+            var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        }
+        let killed = Flag()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [p] in
+                if p.isRunning { killed.set(); kill(pid, SIGKILL) }
+            }
+        }
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
         let stdout = Box()
@@ -42,7 +61,8 @@ public enum CLIRunner {
         let outData = stdout.data
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self), timedOut: killed.isSet,
+                      signalled: p.terminationReason == .uncaughtSignal)
     }
 
     /// A fresh temporary folder, removed by the caller's `addTeardownBlock`.

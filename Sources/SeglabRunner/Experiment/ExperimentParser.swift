@@ -7,10 +7,18 @@ import SeglabData
 /// before any run starts.
 public enum ExperimentParser {
     static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+    /// The name is a folder under `--results` (a file name is at most 255 bytes).
+    public static let maxNameLength = 128
+    /// A grid larger than this is refused before anything is expanded (a typo such as a
+    /// range to 100000 on two axes would otherwise build 10^10 runs in memory).
+    public static let maxRuns = 1_000_000
 
     /// Parses the file at `path`.
     public static func load(path: String) throws -> Experiment {
         let url = URL(fileURLWithPath: path).standardizedFileURL
+        if let problem = InputFile.problem(at: path) {
+            throw ExperimentError(file: path, path: "", "cannot read the experiment file: \(problem)")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ExperimentError(file: path, path: "", "cannot read the experiment file: \(Self.reason(error))")
@@ -20,13 +28,11 @@ public enum ExperimentParser {
 
     /// Parses experiment JSON; relative data paths are resolved against `directory`.
     public static func parse(bytes: [UInt8], file: String, directory: String) throws -> Experiment {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ExperimentError(file: file, path: "", "the file is not UTF-8 text")
-        }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch let e as JSONParser.SyntaxError {
             throw ExperimentError(file: file, path: "", e.description)
         }
+        let text = String(decoding: bytes, as: UTF8.self)  // the parser checked it is UTF-8
         let root = JSONNode(value: json, path: "", file: file)
         let top = try root.members(allowed: ["name", "seed", "replicates", "data", "clean", "feature_sets", "algorithms", "metrics"])
         _ = top
@@ -34,7 +40,10 @@ public enum ExperimentParser {
         let nameNode = try root.required("name")
         let name = try nameNode.nonEmptyString()
         guard name.allSatisfy({ nameCharacters.contains($0) }) else {
-            throw nameNode.fail("'\(name)' must match [a-z0-9_-]+")
+            throw nameNode.fail("'\(excerpt(name))' must match [a-z0-9_-]+")
+        }
+        guard name.count <= maxNameLength else {
+            throw nameNode.fail("the name has \(name.count) characters; at most \(maxNameLength) are allowed (it names the results folder)")
         }
         let seed = try root.required("seed").int(min: 0)
         let replicates = try root.member("replicates")?.int(min: 1, max: 10_000) ?? 1
@@ -43,6 +52,7 @@ public enum ExperimentParser {
         let featureSets = try parseFeatureSets(root.member("feature_sets"))
         let algorithms = try parseAlgorithms(root.required("algorithms"))
         let metrics = try parseMetrics(root.member("metrics"))
+        try checkGridSize(algorithms, featureSets: featureSets.count, replicates: replicates, root.required("algorithms"))
         return Experiment(name: name, seed: seed, replicates: replicates, data: data, clean: clean,
                           featureSets: featureSets, algorithms: algorithms, metrics: metrics,
                           file: file, specText: text)
@@ -91,7 +101,7 @@ public enum ExperimentParser {
             var asOf: String?
             if let n = s.member("as_of") {
                 let text = try n.string()
-                guard CalendarDay.parseISODate(text) != nil else { throw n.fail("'\(text)' is not a date of the form yyyy-mm-dd") }
+                guard CalendarDay.parseISODate(text) != nil else { throw n.fail("'\(excerpt(text))' is not a date of the form yyyy-mm-dd") }
                 asOf = text
             }
             var dateFormat: String?
@@ -137,7 +147,7 @@ public enum ExperimentParser {
                 method = .quantile(lower: lower, upper: upper)
                 allowed = ["method", "lower", "upper", "action"]
             case let other:
-                throw methodNode.fail("'\(other)' is not one of: iqr, zscore, quantile")
+                throw methodNode.fail("'\(excerpt(other))' is not one of: iqr, zscore, quantile")
             }
             _ = try n.members(allowed: allowed)
             let action = try n.member("action")?.choice(OutlierRule.Action.self) ?? .clip
@@ -154,7 +164,7 @@ public enum ExperimentParser {
         if sets.isEmpty { throw node.fail("must define at least one feature set") }
         return try sets.map { name, n in
             guard !name.isEmpty, name.allSatisfy({ nameCharacters.contains($0) || $0.isUppercase }) else {
-                throw n.fail("feature set name '\(name)' must match [A-Za-z0-9_-]+")
+                throw n.fail("feature set name '\(excerpt(name))' must match [A-Za-z0-9_-]+")
             }
             _ = try n.members(allowed: ["columns", "log1p", "onehot", "scale", "pca"])
             let columns = try n.member("columns")?.stringList(nonEmpty: true)
@@ -163,7 +173,7 @@ public enum ExperimentParser {
             if let columns, let logNode = n.member("log1p") {
                 for (i, c) in log1p.enumerated() where !columns.contains(c) {
                     throw JSONNode(value: .string(c), path: "\(logNode.path)[\(i)]", file: n.file)
-                        .fail("'\(c)' is not one of this feature set's columns")
+                        .fail("'\(excerpt(c))' is not one of this feature set's columns")
                 }
             }
             let scale = try n.member("scale")?.choice(FeatureSetDefinition.Scale.self) ?? .standard
@@ -186,7 +196,7 @@ public enum ExperimentParser {
         if entries.isEmpty { throw node.fail("must name at least one algorithm (known: \(known.joined(separator: ", ")))") }
         return try entries.map { name, n in
             guard let algorithm = AlgorithmRegistry.named(name) else {
-                throw n.fail("unknown algorithm '\(name)' (known: \(known.joined(separator: ", ")))")
+                throw n.fail("unknown algorithm '\(excerpt(name))' (known: \(known.joined(separator: ", ")))")
             }
             _ = try n.members(allowed: algorithm.parameters.map(\.name))
             var axes: [(parameter: String, values: [ParamValue])] = []
@@ -198,6 +208,24 @@ public enum ExperimentParser {
                 axes.append((spec.name, try GridAxis.values(of: p, spec: spec)))
             }
             return AlgorithmGrid(algorithm: algorithm, axes: axes)
+        }
+    }
+
+    /// Feature sets × each algorithm's axes × replicates, at most `maxRuns`.
+    static func checkGridSize(_ grids: [AlgorithmGrid], featureSets: Int, replicates: Int, _ node: JSONNode) throws {
+        func times(_ a: Int, _ b: Int) -> Int {
+            let (p, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow ? .max : p
+        }
+        var perSet = 0
+        for grid in grids {
+            let combos = grid.axes.reduce(1) { times($0, $1.values.count) }
+            perSet = combos > Int.max - perSet ? .max : perSet + combos
+        }
+        let runs = times(times(perSet, featureSets), replicates)
+        if runs > maxRuns {
+            throw node.fail("the grid expands to \(runs == .max ? "more than \(Int.max)" : "\(runs)") runs (feature sets × axes × replicates); "
+                            + "at most \(maxRuns) are allowed: split it into several experiments")
         }
     }
 

@@ -1,4 +1,5 @@
 import SeglabClustering
+import SeglabData
 
 /// A JSON value with its path in the experiment file, so every type or range error can say
 /// exactly where it is.
@@ -9,8 +10,10 @@ struct JSONNode {
 
     func fail(_ message: String) -> ExperimentError { ExperimentError(file: file, path: path, message) }
 
+    /// The member `key`; a path names a long key by its excerpt (it is for messages).
     func child(_ key: String, _ value: JSONValue) -> JSONNode {
-        JSONNode(value: value, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+        let shown = excerpt(key)
+        return JSONNode(value: value, path: path.isEmpty ? shown : "\(path).\(shown)", file: file)
     }
 
     /// The members of an object, rejecting keys outside `allowed` (SPEC: unknown keys are errors).
@@ -18,7 +21,7 @@ struct JSONNode {
         guard case .object(let ms) = value else { throw fail("expected an object, found \(value.typeName)") }
         if let allowed {
             for m in ms where !allowed.contains(m.key) {
-                throw child(m.key, m.value).fail("unknown key '\(m.key)' (expected one of: \(allowed.joined(separator: ", ")))")
+                throw child(m.key, m.value).fail("unknown key '\(excerpt(m.key))' (expected one of: \(allowed.joined(separator: ", ")))")
             }
         }
         return ms.map { ($0.key, child($0.key, $0.value)) }
@@ -78,7 +81,7 @@ struct JSONNode {
     func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type) throws -> E where E.RawValue == String {
         let s = try string()
         guard let e = E(rawValue: s) else {
-            throw fail("'\(s)' is not one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail("'\(excerpt(s))' is not one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return e
     }
@@ -89,7 +92,7 @@ struct JSONNode {
         var out = [String]()
         for item in items {
             let s = try item.nonEmptyString()
-            if unique && out.contains(s) { throw item.fail("'\(s)' is listed twice") }
+            if unique && out.contains(s) { throw item.fail("'\(excerpt(s))' is listed twice") }
             out.append(s)
         }
         return out
@@ -106,7 +109,7 @@ struct JSONNode {
         case let .real(min, max, excl): return .real(try real(min: min, max: max, minExclusive: excl))
         case .choice(let options):
             let s = try string()
-            guard options.contains(s) else { throw fail("'\(s)' is not one of: \(options.joined(separator: ", "))") }
+            guard options.contains(s) else { throw fail("'\(excerpt(s))' is not one of: \(options.joined(separator: ", "))") }
             return .string(s)
         case let .intList(min, max, minCount, maxCount):
             let items = try elements()

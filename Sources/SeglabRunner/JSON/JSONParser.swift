@@ -1,6 +1,12 @@
+import SeglabData
+
 /// A strict RFC 8259 parser over UTF-8 bytes that reports the line and column of the first
 /// error and rejects duplicate keys (a silently ignored duplicate would change a grid).
+/// Nesting deeper than `maxDepth` is an error, not a stack overflow.
 public struct JSONParser {
+    /// Arrays and objects nested deeper than this are refused (an experiment file needs 6).
+    public static let maxDepth = 512
+
     public struct SyntaxError: Error, Equatable, CustomStringConvertible {
         public var line: Int
         public var column: Int
@@ -14,6 +20,10 @@ public struct JSONParser {
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var p = JSONParser(bytes: bytes)
         if p.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.pos = 3 }
+        if let bad = firstInvalidUTF8(bytes) {
+            throw p.error("the file is not UTF-8: invalid byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) "
+                          + "(Latin-1 or Windows-1252 text?); save it as UTF-8", at: bad)
+        }
         p.skipWhitespace()
         let value = try p.parseValue(depth: 0)
         p.skipWhitespace()
@@ -22,6 +32,21 @@ public struct JSONParser {
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The offset of the first byte that is not part of valid UTF-8, or nil.
+    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }  // the common case, fast
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
 
     private func error(_ message: String, at offset: Int? = nil) -> SyntaxError {
         let end = min(offset ?? pos, bytes.count)
@@ -47,11 +72,12 @@ public struct JSONParser {
     private func describeHere() -> String {
         guard pos < bytes.count else { return "end of file" }
         let b = bytes[pos]
-        return b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
+        if b == 0 { return "a NUL byte" }
+        return b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16, uppercase: true))"
     }
 
     private mutating func parseValue(depth: Int) throws -> JSONValue {
-        guard depth < 512 else { throw error("nesting is too deep") }
+        guard depth < Self.maxDepth else { throw error("nesting is deeper than \(Self.maxDepth) levels") }
         guard pos < bytes.count else { throw error("unexpected end of file, expected a value") }
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
@@ -86,7 +112,7 @@ public struct JSONParser {
             }
             let keyStart = pos
             let key = try parseString()
-            if !seen.insert(key).inserted { throw error("duplicate key \"\(key)\"", at: keyStart) }
+            if !seen.insert(key).inserted { throw error("duplicate key \"\(excerpt(key))\"", at: keyStart) }
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeHere()), expected ':' after the key")
@@ -158,8 +184,7 @@ public struct JSONParser {
                 throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: pos - 2)
             }
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8", at: start) }
-        return s
+        return String(decoding: out, as: UTF8.self)  // the whole document was checked to be UTF-8
     }
 
     private mutating func parseHex4() throws -> UInt32 {

@@ -45,7 +45,7 @@ public enum ExperimentPlanner {
             do { (pipeline, matrix) = try FeaturePipeline.fit(resolved, on: table) } catch let e as DataError {
                 // The pipeline names the feature set; the user also needs the file it is in.
                 throw ExperimentError(file: experiment.file, path: "feature_sets.\(def.name)",
-                                      (e.column.map { "column '\($0)': " } ?? "") + e.message)
+                                      (e.column.map { "column '\(excerpt($0))': " } ?? "") + e.message)
             }
             let available = Set(FeatureAvailability(table).available + resolved.columns!)
             let hash = matrixHash(matrix)
@@ -69,20 +69,20 @@ public enum ExperimentPlanner {
         let path = "feature_sets.\(def.name)"
         if let given = def.columns {
             for (i, c) in given.enumerated() where !candidates.numeric.contains(c) {
-                let kind = candidates.categorical.contains(c) ? "'\(c)' is a text column (use \"onehot\")" : "unknown column '\(c)'"
+                let kind = candidates.categorical.contains(c) ? "'\(excerpt(c))' is a text column (use \"onehot\")" : "unknown column '\(excerpt(c))'"
                 throw ExperimentError(file: file, path: "\(path).columns[\(i)]",
-                    "\(kind); numeric columns: \(candidates.numeric.joined(separator: ", "))")
+                    "\(kind); numeric columns: \(excerptList(candidates.numeric))")
             }
         } else if candidates.numeric.isEmpty {
             throw ExperimentError(file: file, path: path, "the data has no numeric column to use as a feature")
         }
         for (i, c) in def.onehot.enumerated() where !candidates.categorical.contains(c) {
             throw ExperimentError(file: file, path: "\(path).onehot[\(i)]",
-                "unknown text column '\(c)' (text columns: \(candidates.categorical.joined(separator: ", ")))")
+                "unknown text column '\(excerpt(c))' (text columns: \(excerptList(candidates.categorical)))")
         }
         let columns = def.columns ?? candidates.numeric
         for (i, c) in def.log1p.enumerated() where !columns.contains(c) {
-            throw ExperimentError(file: file, path: "\(path).log1p[\(i)]", "'\(c)' is not one of this feature set's columns")
+            throw ExperimentError(file: file, path: "\(path).log1p[\(i)]", "'\(excerpt(c))' is not one of this feature set's columns")
         }
     }
 
