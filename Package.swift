@@ -68,6 +68,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: [
             "SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Seeded mutation fuzzers of the experiment parser and the CSV loaders (README "Fuzzing").
+        .testTarget(name: "FuzzTests", dependencies: ["SeglabRunner", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),
     ],
     // Swift 5 language mode: the kernels share unsafe buffers across Dispatch workers by design
     // (disjoint writes, fixed chunks), which Swift 6's strict checking cannot express cheaply.

@@ -186,29 +186,10 @@ final class CSVReader {
         1 + b[..<offset].reduce(0) { $0 + ($1 == lf ? 1 : 0) }
     }
 
-    /// Length of the valid UTF-8 sequence starting at `p` (lead byte ≥ 0x80), or nil.
-    @inline(__always)
-    private func utf8SequenceLength(at p: Int) -> Int? {
-        let b0 = base[p]
-        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
-            p + k < end && base[p + k] >= lo && base[p + k] <= hi
-        }
-        switch b0 {
-        case 0xC2 ... 0xDF: return cont(1) ? 2 : nil
-        case 0xE0: return cont(1, 0xA0) && cont(2) ? 3 : nil
-        case 0xE1 ... 0xEC, 0xEE ... 0xEF: return cont(1) && cont(2) ? 3 : nil
-        case 0xED: return cont(1, 0x80, 0x9F) && cont(2) ? 3 : nil
-        case 0xF0: return cont(1, 0x90) && cont(2) && cont(3) ? 4 : nil
-        case 0xF1 ... 0xF3: return cont(1) && cont(2) && cont(3) ? 4 : nil
-        case 0xF4: return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : nil
-        default: return nil
-        }
-    }
-
     /// The length of the valid UTF-8 character at `p` (lead byte ≥ 0x80), or throws naming
     /// the cell (invalid UTF-8 or a NUL byte).
     private func specialByteLength(at p: Int, line: Int, field: Int) throws -> Int {
-        if base[p] >= 0x80, let n = utf8SequenceLength(at: p) { return n }
+        if base[p] >= 0x80, let n = UTF8Validation.sequenceLength(base, at: p, end: end) { return n }
         let hex = String(base[p], radix: 16, uppercase: true)
         let what = base[p] == 0 ? "a NUL byte" : "the invalid UTF-8 byte 0x\(hex) (Latin-1 or Windows-1252 text?)"
         throw DataError(file: path, row: line, column: columnName(field), "is not UTF-8: \(what); save the file as UTF-8")

@@ -20,7 +20,7 @@ public struct JSONParser {
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var p = JSONParser(bytes: bytes)
         if p.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.pos = 3 }
-        if let bad = firstInvalidUTF8(bytes) {
+        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
             throw p.error("the file is not UTF-8: invalid byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) "
                           + "(Latin-1 or Windows-1252 text?); save it as UTF-8", at: bad)
         }
@@ -32,21 +32,6 @@ public struct JSONParser {
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
-
-    /// The offset of the first byte that is not part of valid UTF-8, or nil.
-    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        if String(validating: bytes, as: UTF8.self) != nil { return nil }  // the common case, fast
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
-    }
 
     private func error(_ message: String, at offset: Int? = nil) -> SyntaxError {
         let end = min(offset ?? pos, bytes.count)
