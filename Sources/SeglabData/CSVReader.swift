@@ -201,6 +201,10 @@ final class CSVReader {
 
     // MARK: - Records
 
+    /// A header with more columns is refused: no customer table has that many, and a 20 MB
+    /// line of commas would otherwise allocate hundreds of megabytes of column names.
+    static let maxColumns = 100_000
+
     private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
     /// Byte classes: bit 0 ends an unquoted run (comma, CR, LF, NUL, non-ASCII), bit 1 ends a
@@ -241,11 +245,13 @@ final class CSVReader {
         recordStart = p
         var n = 0
         var (st, en, esc) = (starts, ends, escaped)
-        let limit = expected ?? Int.max
+        let limit = expected ?? Self.maxColumns
         try Self.classes.withUnsafeBufferPointer { table in
             while true {
                 if n == limit {
-                    throw DataError(file: path, row: recordLine, "has more than \(limit) fields; the header has \(limit) columns")
+                    throw DataError(file: path, row: recordLine, expected == nil
+                                    ? "the header has more than \(limit) columns (a line of commas?)"
+                                    : "has more than \(limit) fields; the header has \(limit) columns")
                 }
                 if n == capacity { grow(); (st, en, esc) = (starts, ends, escaped) }
                 if p < e, b[p] == Self.quote {

@@ -41,6 +41,11 @@ final class ExperimentFuzzTests: XCTestCase {
         XCTAssertTrue(e.name.unicodeScalars.allSatisfy { "abcdefghijklmnopqrstuvwxyz0123456789_-".unicodeScalars.contains($0) }, what)
         XCTAssertFalse(e.algorithms.isEmpty, what)
         XCTAssertFalse(e.featureSets.isEmpty, what)
+        for set in e.featureSets {
+            XCTAssertTrue(!set.name.isEmpty && set.name.unicodeScalars.allSatisfy {
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-".unicodeScalars.contains($0)
+            }, "\(what): feature set name \(set.name.prefix(80))")
+        }
         XCTAssertGreaterThanOrEqual(e.seed, 0, what)
         var runs = 0
         for grid in e.algorithms {

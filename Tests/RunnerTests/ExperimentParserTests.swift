@@ -69,6 +69,22 @@ final class ExperimentParserTests: XCTestCase {
                     path: "clean.missing", contains: "not one of: error, drop, mean, median, zero, ffill")
     }
 
+    /// Found by the fuzzer's invariants: `Character.isUppercase` let "É" into a feature set
+    /// name documented as [A-Za-z0-9_-]+.
+    func testFeatureSetNamesAreASCII() throws {
+        let sets = #"{"name": "t", "seed": 1, "data": {"synthetic": {"customers": 100, "segments": 3, "seed": 2}}, "feature_sets": {"NAME": {}}, "algorithms": {"kmeans": {"k": 3}}}"#
+        XCTAssertEqual(try parse(sets).featureSets.map(\.name), ["NAME"])
+        expectError(sets.replacingOccurrences(of: "NAME", with: "Été"), path: "feature_sets.Été", contains: "must match [A-Za-z0-9_-]+")
+    }
+
+    func testNamesAndGridsAreBounded() {
+        expectError(minimal.replacingOccurrences(of: #""name": "t""#, with: #""name": "\#(String(repeating: "x", count: 129))""#),
+                    path: "name", contains: "the name has 129 characters; at most 128 are allowed")
+        expectError(minimal.replacingOccurrences(of: #""k": 3"#, with: #""k": {"from": 2, "to": 1002}, "max_iter": {"from": 1, "to": 1000}"#),
+                    path: "algorithms", contains: "the grid expands to 1001000 runs")
+        XCTAssertNoThrow(try parse(minimal.replacingOccurrences(of: #""k": 3"#, with: #""k": {"from": 2, "to": 1001}, "max_iter": {"from": 1, "to": 1000}"#)), "exactly the limit")
+    }
+
     func testInvalidJSONReportsLineAndColumn() {
         expectError("{\n \"name\": \"t\",\n \"seed\": 1\n \"data\": {}\n}", path: "", contains: "line 4, column 2")
     }

@@ -6,7 +6,7 @@ import SeglabData
 /// that do (feature columns, `k` against the number of customers) run in `ExperimentPlanner`
 /// before any run starts.
 public enum ExperimentParser {
-    static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+    static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_-".unicodeScalars)
     /// The name is a folder under `--results` (a file name is at most 255 bytes).
     public static let maxNameLength = 128
     /// A grid larger than this is refused before anything is expanded (a typo such as a
@@ -39,11 +39,12 @@ public enum ExperimentParser {
 
         let nameNode = try root.required("name")
         let name = try nameNode.nonEmptyString()
-        guard name.allSatisfy({ nameCharacters.contains($0) }) else {
-            throw nameNode.fail("'\(excerpt(name))' must match [a-z0-9_-]+")
+        let length = name.unicodeScalars.count
+        guard length <= maxNameLength else {
+            throw nameNode.fail("the name has \(length) characters; at most \(maxNameLength) are allowed (it names the results folder)")
         }
-        guard name.count <= maxNameLength else {
-            throw nameNode.fail("the name has \(name.count) characters; at most \(maxNameLength) are allowed (it names the results folder)")
+        guard name.unicodeScalars.allSatisfy({ nameCharacters.contains($0) }) else {
+            throw nameNode.fail("'\(excerpt(name))' must match [a-z0-9_-]+")
         }
         let seed = try root.required("seed").int(min: 0)
         let replicates = try root.member("replicates")?.int(min: 1, max: 10_000) ?? 1
@@ -163,7 +164,7 @@ public enum ExperimentParser {
         let sets = try node.members()
         if sets.isEmpty { throw node.fail("must define at least one feature set") }
         return try sets.map { name, n in
-            guard !name.isEmpty, name.allSatisfy({ nameCharacters.contains($0) || $0.isUppercase }) else {
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ nameCharacters.contains($0) || ("A" ... "Z").contains($0) }) else {
                 throw n.fail("feature set name '\(excerpt(name))' must match [A-Za-z0-9_-]+")
             }
             _ = try n.members(allowed: ["columns", "log1p", "onehot", "scale", "pca"])

@@ -57,7 +57,7 @@ public struct JSONParser {
     private func describeHere() -> String {
         guard pos < bytes.count else { return "end of file" }
         let b = bytes[pos]
-        if b == 0 { return "a NUL byte" }
+        if b == 0 { return "NUL byte" }
         return b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16, uppercase: true))"
     }
 
