@@ -1,7 +1,8 @@
 import SeglabClustering
 
 /// A grid axis (SPEC §1): a JSON array of values, a range `{ "from", "to", "step" }` (step 1 by
-/// default), or a scalar for a fixed value. Values are normalised to the parameter's type.
+/// default; a real range is computed in decimal, see `RealRange`), or a scalar for a fixed
+/// value. Values are normalised to the parameter's type.
 ///
 /// A list-valued parameter (`"hidden": [64, 32]`) is one value when it is an array of numbers;
 /// its axis is an array of such arrays (`"hidden": [[64, 32], [32, 16]]`).
@@ -44,11 +45,12 @@ enum GridAxis {
             let to = try toNode.real(min: min, max: max, minExclusive: minExclusive)
             let step = try node.member("step")?.real(min: 0, minExclusive: true) ?? 1
             if from > to { throw node.fail("'from' (\(JSONWriter.real(from))) is greater than 'to' (\(JSONWriter.real(to)))") }
-            // Values are from + i·step (not repeated addition), with a tolerance of a millionth
-            // of a step at the end so that 0.1…0.3 step 0.1 includes 0.3.
-            let count = Int(((to - from) / step + 1e-6).rounded(.down)) + 1
-            if count > 100_000 { throw node.fail("the range has too many values") }
-            return (0 ..< count).map { i in .real(from + Double(i) * step) }
+            switch RealRange.values(from: from, to: to, step: step, limit: 100_000) {
+            case .values(let values): return values.map { .real($0) }
+            case .tooManyValues: throw node.fail("the range has too many values")
+            case .tooManyDigits:
+                throw node.fail("'from', 'to' and 'step' together need more than 18 significant digits; give the values as an array")
+            }
         case .choice:
             throw node.fail("'\(spec.name)' takes names, not a range: give an array of values")
         case .intList:
