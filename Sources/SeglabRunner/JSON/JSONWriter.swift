@@ -3,7 +3,11 @@
 /// Canonical form (SPEC §2, the preimage of a run key): keys sorted by their UTF-8 bytes, no
 /// white space, integers in decimal, reals in shortest round-trip form that always carries a
 /// `.` or an exponent (`1.0`, `1e-05`), so `"eps": 1` normalised to a real and `"eps": 1.0`
-/// give the same bytes.
+/// give the same bytes. Byte for byte, this is Python's
+/// `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`: reals as
+/// Python's `repr(float)` (positional from 1e-4 up to 1e16, else `1e-05`, `1.5e+16`), strings
+/// with `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t` and `\u00XX` (lower-case hex) for other
+/// control characters, everything else as UTF-8 (RunIdentityTests pins a key computed by Python).
 ///
 ///     JSONWriter.canonical(.object([("b", .int(1)), ("a", .real(0.5))]))  // {"a":0.5,"b":1}
 public enum JSONWriter {
@@ -21,11 +25,18 @@ public enum JSONWriter {
         return out
     }
 
-    /// Shortest round-trip text of a finite real, with a `.` or an exponent.
+    /// Shortest round-trip text of a finite real, with a `.` or an exponent, as Python's `repr`.
     public static func real(_ d: Double) -> String {
         precondition(d.isFinite, "JSON has no NaN or infinity")
-        let s = d.description   // Swift prints the shortest round-trip form
-        return s.contains(".") || s.contains("e") ? s : s + ".0"
+        let s = d.description   // Swift prints the shortest round-trip digits
+        guard let e = s.firstIndex(of: "e") else { return s.contains(".") ? s : s + ".0" }
+        // Swift switches to an exponent above 2^53, Python at 1e16: between them (exponent 15,
+        // integers all) write Python's positional form, e.g. 9007199254740994.0.
+        let exponent = Int(s[s.index(after: e)...])!
+        guard exponent == 15 else { return s }
+        let sign = s.hasPrefix("-") ? "-" : ""
+        let digits = s[..<e].filter { $0.isNumber }
+        return sign + digits + String(repeating: "0", count: exponent + 1 - digits.count) + ".0"
     }
 
     private static func write(_ value: JSONValue, into out: inout String, indent: String?, level: Int) {
@@ -75,6 +86,8 @@ public enum JSONWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case let c where c.value < 0x20:
                 let hex = String(c.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
