@@ -16,7 +16,16 @@ public struct PrincipalComponents: Codable, Sendable, Equatable {
         guard n >= 2, d >= 1 else { throw DataError(file: place, "PCA needs at least 2 customers and 1 feature column") }
         let mean = columnMeans(x)
         let covariance = Self.covariance(x, mean: mean)
-        let (values, vectors) = SymmetricEigen.decompose(covariance, dimension: d)
+        let values: [Double], vectors: [[Double]]
+        do { (values, vectors) = try SymmetricEigen.decompose(covariance, dimension: d) } catch let failure as SymmetricEigen.Failure {
+            switch failure {
+            case .nonFinite:
+                throw DataError(file: place, "PCA: the covariance of the columns overflows (values beyond ±1.3e154); scale them first")
+            case let .notConverged(sweeps, off):
+                throw DataError(file: place, "PCA: the Jacobi eigen-decomposition of the covariance did not converge in \(sweeps) sweeps "
+                                + "(off-diagonal norm \(off) of the matrix norm)")
+            }
+        }
         let rank = min(n, d)
         let variances = values.prefix(rank).map { max($0, 0) }
         let total = variances.reduce(0, +)

@@ -122,14 +122,63 @@ final class FeaturePipelineTests: XCTestCase {
         XCTAssertEqual(try decoded.transform(t), x)
     }
 
-    func testJacobiOnAKnownMatrix() {
+    func testJacobiOnAKnownMatrix() throws {
         // [[2,1],[1,2]]: eigenvalues 3 and 1, axes (1,1)/√2 and (1,−1)/√2 signed by the largest entry (first on a tie).
-        let (values, vectors) = SymmetricEigen.decompose([2, 1, 1, 2], dimension: 2)
+        let (values, vectors) = try SymmetricEigen.decompose([2, 1, 1, 2], dimension: 2)
         XCTAssertEqual(values[0], 3, accuracy: 1e-15)
         XCTAssertEqual(values[1], 1, accuracy: 1e-15)
         XCTAssertEqual(vectors[0][0], 0.5.squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(vectors[0][1], 0.5.squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(vectors[1][0], 0.5.squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(vectors[1][1], -(0.5.squareRoot()), accuracy: 1e-15)
+    }
+
+    /// Entries near 1e200: the old stopping test squared them, got infinity and stopped before
+    /// the first rotation, returning the diagonal (2e200, 2e200) as eigenvalues.
+    func testJacobiOnHugeEntries() throws {
+        let (values, vectors) = try SymmetricEigen.decompose([2e200, 1e200, 1e200, 2e200], dimension: 2)
+        XCTAssertEqual(values[0], 3e200, accuracy: 3e200 * 1e-15)
+        XCTAssertEqual(values[1], 1e200, accuracy: 3e200 * 1e-15)
+        XCTAssertEqual(vectors[0][1], 0.5.squareRoot(), accuracy: 1e-15)
+    }
+
+    /// Every decomposition of a dense matrix reaches the tolerance within a few sweeps, and
+    /// the result satisfies A·v = λ·v to rounding.
+    func testJacobiConvergesOnDenseMatrices() throws {
+        var rng = Xoshiro256StarStar(seed: 3, stream: "jacobi")
+        for d in [3, 8, 20, 50] {
+            var m = [Double](repeating: 0, count: d * d)
+            for p in 0 ..< d { for q in p ..< d { m[p * d + q] = rng.nextGaussian(); m[q * d + p] = m[p * d + q] } }
+            let (values, vectors) = try SymmetricEigen.decompose(m, dimension: d, maxSweeps: 15)
+            let norm = m.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for (lambda, v) in zip(values, vectors) {
+                for i in 0 ..< d {
+                    let av = (0 ..< d).reduce(0.0) { $0 + m[i * d + $1] * v[$1] }
+                    XCTAssertEqual(av, lambda * v[i], accuracy: 1e-13 * norm, "d=\(d)")
+                }
+            }
+        }
+    }
+
+    func testJacobiReportsNonConvergenceAndNonFiniteInput() {
+        var rng = Xoshiro256StarStar(seed: 4, stream: "jacobi")
+        let d = 6
+        var m = [Double](repeating: 0, count: d * d)
+        for p in 0 ..< d { for q in p ..< d { m[p * d + q] = rng.nextGaussian(); m[q * d + p] = m[p * d + q] } }
+        XCTAssertThrowsError(try SymmetricEigen.decompose(m, dimension: d, maxSweeps: 1)) { e in
+            guard case .notConverged(let sweeps, let off)? = e as? SymmetricEigen.Failure else { return XCTFail("\(e)") }
+            XCTAssertEqual(sweeps, 1)
+            XCTAssertGreaterThan(off, Double.ulpOfOne)
+        }
+        XCTAssertThrowsError(try SymmetricEigen.decompose([1, .nan, .nan, 1], dimension: 2)) {
+            XCTAssertEqual($0 as? SymmetricEigen.Failure, .nonFinite)
+        }
+    }
+
+    /// A covariance that overflows is bad input naming the feature set, not NaN components.
+    func testPCAOnOverflowingValuesNamesTheFeatureSet() {
+        let t = table(["x": [1e200, -1e200, 0], "y": [0, 1, 2]], order: ["x", "y"])
+        XCTAssertDataError(try FeaturePipeline.fit(FeatureSetDefinition(name: "big", scale: .none, pca: .components(1)), on: t),
+                           row: nil, column: nil, "feature_sets.big: PCA: the covariance of the columns overflows")
     }
 }
