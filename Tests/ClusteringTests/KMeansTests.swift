@@ -109,16 +109,17 @@ final class KMeansTests: XCTestCase {
     }
 
     /// Inertia no worse than scikit-learn's `kmeans_grid` figure by more than 0.1 % (README
-    /// "How tests should compare") for every (k, init).
+    /// "How tests should compare") for every (k, init) of every data set with a grid, blobs_20k
+    /// included (full size, about 10 s of CPU in a debug build).
     ///
     /// With 100 restarts, not 10: the reference is one draw of NumPy's RNG (random_state=0),
     /// and scikit-learn itself, rerun with random_state 0..199, reaches that figure within
     /// 0.1 % in only 1.5–16 % of single restarts for several entries (iris k=4, wine k=6
     /// k-means++), so a best-of-10 comparison would test luck. Wine k=5 and k=8 with random
     /// initialisation sit in optima scikit-learn found in ≤ 1 % of restarts; there 1 % is allowed.
-    func testReferenceGridInertia() throws {
+    func testReferenceGridInertiaRelaxedTo1PercentForTwoRareWineOptima() throws {
         try SharedFixtures.require("reference/expected_iris.json")
-        let names = ["iris", "wine", "moons_1k", "blobs_2k", "customers_5k"]
+        let names = ["iris", "wine", "moons_1k", "blobs_2k", "customers_5k", "blobs_20k"]
         for name in names {
             let (x, _) = try SharedFixtures.referenceDataset(name)
             let runs = (try SharedFixtures.expected(name)["kmeans_grid"] as! [String: Any])["runs"] as! [[String: Any]]

@@ -56,8 +56,11 @@ final class ReferenceParityTests: XCTestCase {
     }
 
     /// Agglomerative and BIRCH labelings include singleton clusters; DBSCAN's exercise noise
-    /// exclusion (the reference metrics are over rows with label ≥ 0).
-    func testOtherAlgorithmsLabelings() throws {
+    /// exclusion (the reference metrics are over rows with label ≥ 0). Davies–Bouldin of a
+    /// labeling with a singleton cluster is compared to 1e-7, not 1e-9: scikit-learn's own value
+    /// carries √(rounding) there (see `checkGeometry`). blobs_20k has no such labelings (the
+    /// reference generator makes none at that size).
+    func testOtherAlgorithmsLabelingsDaviesBouldinRelaxedTo1e7ForSingletons() throws {
         try SharedFixtures.require("reference/expected_iris.json")
         for name in Self.datasets where name != "blobs_20k" {
             let (x, _) = try SharedFixtures.referenceDataset(name)
