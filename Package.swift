@@ -1,7 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: Data -> Clustering/Metrics -> Runner (grid, scheduler, artifacts) -> Ledger -> CLI.
+// Layers; each target imports only targets of the layers above it, exactly as its
+// `dependencies` below declare (checked by grepping the `import` lines):
+//   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
+//   SeglabData, SeglabClustering, SeglabMetrics    each on SeglabNumerics only
+//   SeglabLedger                                   the SQLite ledger (GRDB); knows no other target
+//   SeglabRunner                                   all of the above: plans a grid, runs it, records it
+//   seglab (CLI), seglab-bench                     thin executables
 
 // The numeric modules are optimised in debug builds too, so that `swift test` (debug, what CI
 // runs) checks every parity fixture at full size: unoptimised SIMD kernels are 50-100x slower.
@@ -43,7 +49,7 @@ let package = Package(
         ]),
         // Thin command line: parses arguments, calls the library.
         .executableTarget(name: "seglab", dependencies: [
-            "SeglabRunner", "SeglabLedger",
+            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Micro-benchmarks with the same kernels the runs use (see benchmarks/README.md).
@@ -51,17 +57,17 @@ let package = Package(
             "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabEmbedding",
         ]),
         .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
-        .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics", "SeglabTestSupport"]),
+        .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics"]),
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
-        .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabTestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabTestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.
         .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["SeglabCharts"]),
         // GRDB directly too: the tests inspect the schema and hold locks like another process would.
         .testTarget(name: "LedgerTests", dependencies: [
-            "SeglabLedger", "SeglabTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "SeglabLedger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabNumerics", "SeglabTestSupport"]),
         // GRDB directly too: the end-to-end harnesses inspect the ledger the binary wrote.
