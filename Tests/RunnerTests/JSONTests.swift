@@ -25,6 +25,14 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try parse("{} x"))
     }
 
+    /// Found by libFuzzer: a backslash before a line break was quoted raw, so the message
+    /// spanned two lines.
+    func testAnInvalidEscapeIsQuotedOnOneLine() {
+        XCTAssertThrowsError(try parse("{\"a\": \"x\\\ny\"}")) { e in
+            XCTAssertEqual("\(e)", #"invalid JSON at line 1, column 9: invalid escape '\\n'"#)
+        }
+    }
+
     func testDuplicateKeysAreRejected() {
         XCTAssertThrowsError(try parse(#"{"k": 1, "k": 2}"#)) { e in
             XCTAssertTrue("\(e)".contains("duplicate key \"k\""), "\(e)")

@@ -166,7 +166,8 @@ public struct JSONParser {
                 guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                 out.append(contentsOf: Array(String(Character(u)).utf8))
             default:
-                throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: pos - 2)
+                let shown = e < 0x80 ? excerpt(String(Character(Unicode.Scalar(e)))) : "a non-ASCII character"
+                throw error("invalid escape '\\\(shown)'", at: pos - 2)
             }
         }
         return String(decoding: out, as: UTF8.self)  // the whole document was checked to be UTF-8
