@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // Thin command line: parses arguments, calls the library.
         .executableTarget(name: "seglab", dependencies: [
-            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics",
+            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics", "SeglabClustering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Micro-benchmarks with the same kernels the runs use (see benchmarks/README.md).
