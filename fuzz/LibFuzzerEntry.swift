@@ -18,7 +18,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             check(e.description, names: "fuzz.json")
         } catch { fatalError("not an ExperimentError: \(error)") }
     default:
-        FileManager.default.createFile(atPath: scratch, contents: Data(bytes))
+        // A plain write: Foundation's atomic write syncs to disk on every input.
+        let fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        precondition(fd >= 0 && write(fd, data, count) == count, "cannot write \(scratch)")
+        close(fd)
         let source: DataSource = target == "customers"
             ? .customersCSV(CustomersCSVSource(path: scratch, id: "id", truth: "segment"))
             : .transactionsCSV(TransactionsCSVSource(path: scratch, customer: "CustomerID", date: "InvoiceDate", quantity: "Quantity",
