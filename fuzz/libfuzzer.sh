@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 target=${1:-experiment}; shift || true
 build=.build/libfuzzer
 mkdir -p "$build" fuzz/artifacts "$build/corpus-$target"
-flags=(-O -sanitize=fuzzer,address -parse-as-library -I "$build" -L "$build")
+flags=(-O -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$build" -L "$build")
 module() {  # name, sources...
     local name=$1; shift
     swiftc "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$build/$name.swiftmodule" \

@@ -12,7 +12,7 @@ import Foundation
 ///         try context.checkpoint(iteration: iteration + 1, of: maxIter)
 ///         …
 ///     }
-public final class FitContext: @unchecked Sendable {
+public final class FitContext: Sendable {
     /// Where a fit stands, for the progress line.
     public struct Progress: Sendable, Equatable {
         /// What the fit is doing (`"lloyd"`, `"em"`, `"epoch"`, …), or nil for its main loop.

@@ -6,6 +6,13 @@ import Dispatch
 /// result lands in its own slot and the slots are returned in chunk order, so an ordered
 /// combine of them is bit-identical whether one thread or eight ran the chunks.
 ///
+/// Concurrency contract: `body` runs on several threads at once, one call per chunk. It may
+/// read shared data and write only what belongs to its own chunk (its rows of an output
+/// buffer, its own locals); the kernels hand it unsafe buffers on those terms. Swift's
+/// checker cannot express "disjoint writes", so `run` is the one place that opts out of it
+/// (`nonisolated(unsafe)`), rather than a `@Sendable` body that every kernel would have to
+/// satisfy with unchecked wrappers around its buffers.
+///
 ///     let partial = Parallel.mapChunks(count: n, chunkSize: 4096) { range in
 ///         range.reduce(0.0) { $0 + x[$1] }
 ///     }
@@ -48,6 +55,7 @@ public enum Parallel {
     /// Chunk indices `0 ..< chunks` on Dispatch; with a worker cap, worker w takes chunks
     /// w, w + workers, w + 2·workers, …
     private static func run(_ chunks: Int, workers: Int?, _ chunk: (Int) -> Void) {
+        nonisolated(unsafe) let chunk = chunk  // see the concurrency contract above
         guard let workers, workers < chunks else {
             DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
             return

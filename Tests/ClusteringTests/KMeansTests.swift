@@ -66,14 +66,19 @@ final class KMeansTests: XCTestCase {
         let kmeans = KMeans(k: 4, initialization: .random, nInit: 1, maxIter: 10)
         var solo = Xoshiro256StarStar(seed: 8)
         let reference = try kmeans.fit(x, rng: &solo, context: .detached())
-        var results = [ClusteringFit<KMeansModel>?](repeating: nil, count: 3)
-        let lock = NSLock()
+        /// The fits, written by the concurrent workers under a lock.
+        final class Fits: @unchecked Sendable {
+            private let lock = NSLock()
+            private var fits = [ClusteringFit<KMeansModel>?](repeating: nil, count: 3)
+            func set(_ t: Int, _ fit: ClusteringFit<KMeansModel>) { lock.withLock { fits[t] = fit } }
+            var all: [ClusteringFit<KMeansModel>?] { lock.withLock { fits } }
+        }
+        let results = Fits()
         DispatchQueue.concurrentPerform(iterations: 3) { t in
             var rng = Xoshiro256StarStar(seed: 8)
-            let fit = try! kmeans.fit(x, rng: &rng, context: .detached())
-            lock.lock(); results[t] = fit; lock.unlock()
+            results.set(t, try! kmeans.fit(x, rng: &rng, context: .detached()))
         }
-        for r in results {
+        for r in results.all {
             XCTAssertEqual(r!.labels, reference.labels)
             XCTAssertEqual(r!.model, reference.model)
         }

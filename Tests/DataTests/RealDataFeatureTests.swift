@@ -6,13 +6,16 @@ import SeglabTestSupport
 /// SPEC §5 features of the real transaction logs against an independent pandas computation
 /// (`Fixtures/make_feature_fixtures.py` → `Fixtures/expected_features.json`).
 final class RealDataFeatureTests: XCTestCase {
-    private static let fixtures: [String: Any] = {
+    /// The expected figures of data set `name` (read per test: `[String: Any]` is not Sendable,
+    /// so it cannot be a shared static).
+    private func fixture(_ name: String) throws -> [String: Any] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/expected_features.json")
-        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-    }()
+        let all = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        return all[name] as! [String: Any]
+    }
 
     private func check(_ name: String, _ source: (String) -> TransactionsCSVSource) throws {
-        let expected = Self.fixtures[name] as! [String: Any]
+        let expected = try fixture(name)
         let url = try SharedFixtures.require(expected["file"] as! String)
         let table = try DataLoader.load(.transactionsCSV(source(url.path)), cleaning: CleaningRules(), usedColumns: nil)
 

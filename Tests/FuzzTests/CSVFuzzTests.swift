@@ -11,8 +11,8 @@ import SeglabTestSupport
 /// never a crash, a hang, another error type or a multi-line message.
 final class CSVFuzzTests: XCTestCase {
     /// A way to read the fuzzed file: the source, the cleaning, the feature set.
-    struct Reading {
-        var source: (String) -> DataSource
+    struct Reading: Sendable {
+        var source: @Sendable (String) -> DataSource
         var cleaning: CleaningRules
         var featureSet: FeatureSetDefinition
     }
