@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers; each target imports only targets of the layers above it, exactly as its
-// `dependencies` below declare (checked by grepping the `import` lines):
+// `dependencies` below declare (CI checks it: .ci/check-imports.py):
 //   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
 //   SeglabData, SeglabClustering, SeglabMetrics    each on SeglabNumerics only
 //   SeglabLedger                                   the SQLite ledger (GRDB); knows no other target
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: [
             "SeglabLedger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabNumerics", "SeglabTestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),
         // GRDB directly too: the end-to-end harnesses inspect the ledger the binary wrote.
         .testTarget(name: "CLITests", dependencies: [
             "SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),

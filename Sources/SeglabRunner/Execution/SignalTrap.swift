@@ -46,8 +46,10 @@ final class SignalTrap {
     }
 }
 
-/// The pipe's write end, for the C handler (which can capture nothing).
-private var signalPipe: Int32 = -1
+/// The pipe's write end, for the C handler (which can capture nothing). A signal handler may
+/// take no lock, so this word is exempt from Swift's checking: it is set before the handlers
+/// are installed and reset after they are removed.
+nonisolated(unsafe) private var signalPipe: Int32 = -1
 
 private func forwardSignal(_ sig: Int32) {
     let saved = errno
