@@ -96,17 +96,16 @@ enum FuzzCorpus {
     static let retailTransactions: [[UInt8]] = [
         #"""
         InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
-        1001,A,"Mug, red",2,2011-01-01T10:00:00,3.0,c1,UK
-        1001,B,Plate,1,2011-01-01T10:00:00,5.0,c1,UK
-        1002,A,"Mug, red",1,2011-01-05 09:00,3.0,c2,UK
-        1001,B,Plate,1,2011-01-01T10:00:00,5.0,c1,UK
-        1003,C,Lamp,4,2011-01-10,2.5,c1,UK
-        C1004,A,"Mug, red",-1,2011-01-12,3.0,c1,UK
-        1005,D,Free,1,2011-01-12,0.0,c2,UK
-        1006,A,Mug,3,2011-01-13,3.0,,UK
-        C1007,B,Plate,-2,2011-01-14,5.0,c3,UK
-        1008,A,"The ""big"" mug",1,2011-01-20T23:59:59.5Z,3.0,c2,UK
-        1009,A,Mug,2,2011-01-20T08:00:00+01:00,3.0,c4,UK
+        536365,85123A,"HOLDER, WHITE",6,2010-12-01T08:26:00,2.55,17850,United Kingdom
+        536365,71053,LANTERN,6,2010-12-01T08:26:00,3.39,17850,United Kingdom
+        536366,22633,"The ""big"" warmer",6,2010-12-01 08:28,1.85,17850,United Kingdom
+        536365,71053,LANTERN,6,2010-12-01T08:26:00,3.39,17850,United Kingdom
+        536367,84879,BIRD,32,2010-12-02,1.69,13047,United Kingdom
+        C536379,D,Discount,-1,2010-12-03,27.5,14527,United Kingdom
+        536380,22961,JAM JAR,24,2010-12-04,0.0,13047,France
+        536381,22139,BOX,12,2010-12-05,4.25,,EIRE
+        C536383,35004C,SET,-3,2010-12-06T09:49:00Z,4.65,15311,United Kingdom
+        536384,82484,FRAME,4,2010-12-07T23:59:59.5+01:00,6.45,18074,United Kingdom
 
         """#,
     ].map { Array($0.utf8) }
