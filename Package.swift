@@ -5,8 +5,11 @@ import PackageDescription
 // `dependencies` below declare (CI checks it: .ci/check-imports.py):
 //   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
 //   SeglabData, SeglabClustering, SeglabMetrics    each on SeglabNumerics only
+//   SeglabEmbedding                                t-SNE, on SeglabNumerics and SeglabData
+//   SeglabCharts                                   SVG charts, Foundation only
 //   SeglabLedger                                   the SQLite ledger (GRDB); knows no other target
-//   SeglabRunner                                   all of the above: plans a grid, runs it, records it
+//   SeglabRunner                                   Numerics, Data, Clustering, Metrics and Ledger:
+//                                                  plans a grid, runs it, records it
 //   seglab (CLI), seglab-bench                     thin executables
 
 // The numeric modules are optimised in debug builds too, so that `swift test` (debug, what CI
@@ -63,7 +66,7 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.
-        .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["SeglabCharts"]),
         // GRDB directly too: the tests inspect the schema and hold locks like another process would.
         .testTarget(name: "LedgerTests", dependencies: [
@@ -80,7 +83,7 @@ let package = Package(
     // Swift 6 language mode, strict concurrency checking, for every target: none needs Swift 5.
     // The one deliberate exception to the checking is inside `Parallel` (SeglabNumerics): the
     // kernels' chunk bodies share unsafe buffers across Dispatch workers with disjoint writes,
-    // which the checker cannot express; two `nonisolated(unsafe)` locals there carry that
+    // which the checker cannot express; one `nonisolated(unsafe)` local there carries that
     // contract instead of a module-wide opt-out.
     swiftLanguageModes: [.v6]
 )

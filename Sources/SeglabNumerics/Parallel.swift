@@ -57,7 +57,7 @@ public enum Parallel {
     private static func run(_ chunks: Int, workers: Int?, _ chunk: (Int) -> Void) {
         nonisolated(unsafe) let chunk = chunk  // see the concurrency contract above
         guard let workers, workers < chunks else {
-            DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in chunk(c) }
             return
         }
         precondition(workers >= 1, "workers must be at least 1")
