@@ -14,14 +14,13 @@ final class InterruptTests: CLITestCase {
         p.standardError = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        // Wait for the first finished run's artifacts, then interrupt.
-        let runsDir = dir.appendingPathComponent("results/big")
+        // Wait for the first run the ledger records as completed, then interrupt. (Its artifacts
+        // reach the disk before the ledger commit: waiting for them alone raced the commit and
+        // could interrupt before any run was recorded, on a loaded machine.)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, p.isRunning {
-            let done = (try? FileManager.default.contentsOfDirectory(atPath: runsDir.path))?.filter {
-                FileManager.default.fileExists(atPath: runsDir.appendingPathComponent("\($0)/run.json").path)
-            } ?? []
-            if !done.isEmpty { break }
+            let completed = (try? query("results/ledger.sqlite", "SELECT id FROM runs WHERE status = 'completed'"))?.count ?? 0
+            if completed > 0 { break }
             usleep(20_000)
         }
         guard p.isRunning else { throw XCTSkip("SKIPPED: the grid finished before it could be interrupted") }
