@@ -29,6 +29,8 @@ struct Seglab: ParsableCommand {
             failWith(e.description, code: 2)
         } catch let e as UsageError {
             failWith(e.description, code: 2)
+        } catch let e as ShardError {
+            failWith(e.description, code: 2)
         } catch let e as LedgerError {
             failWith(e.description, code: ledgerExitCode(e))
         } catch {
