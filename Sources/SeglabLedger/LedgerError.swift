@@ -24,6 +24,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, LocalizedErr
     /// The same cluster id or artifact name twice for one owner.
     case duplicate(owner: String, what: String)
     case invalidQuery(String)
+    /// `merge` found copies of a run (or of an experiment) that disagree; nothing was written.
+    case mergeRefused([String])
+    /// The target changed between planning a merge and applying it; nothing was written.
+    case changedDuringMerge(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +55,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, LocalizedErr
             return "\(owner): \(what) recorded twice"
         case .invalidQuery(let reason):
             return "invalid leaderboard query: \(reason)"
+        case .mergeRefused(let reasons):
+            return "merge refused, nothing written:\n  " + reasons.joined(separator: "\n  ")
+        case .changedDuringMerge(let path, let reason):
+            return "\(path): changed while merging (\(reason)); nothing written: run the merge again"
         }
     }
 

@@ -12,7 +12,7 @@ struct Seglab: ParsableCommand {
         abstract: "A reproducible experiment runner for customer segmentation.",
         version: SeglabVersion.string,
         subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
-                      Features.self, Assign.self, LedgerCommand.self]
+                      Features.self, Assign.self, LedgerCommand.self, Merge.self]
     )
 
     /// Exit codes (SPEC §3): 0 success; 1 a run failed or a verification differed; 2 bad usage
@@ -55,7 +55,7 @@ private func ledgerExitCode(_ error: LedgerError) -> Int32 {
     switch error {
     case .notFound, .notALedger, .newerSchema, .unknownRun, .unknownExperiment, .seedOutOfRange, .invalidQuery:
         return 2
-    case .cannotOpen, .storage, .claimLost, .nonFiniteMetric, .duplicate:
+    case .cannotOpen, .storage, .claimLost, .nonFiniteMetric, .duplicate, .mergeRefused, .changedDuringMerge:
         return 1
     }
 }

@@ -3,9 +3,11 @@ import SeglabLedger
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
+private let systemLink = Glibc.link
 #elseif canImport(Darwin)
 import Darwin
 private let systemWrite = Darwin.write
+private let systemLink = Darwin.link
 #endif
 
 /// Writes artifact files durably: each goes to a temporary file in its folder
@@ -53,6 +55,36 @@ public enum ArtifactStore {
             for path in renamed { unlink(path) }
             throw error
         }
+    }
+
+    /// Places existing files in `directory` under the given names without copying their bytes:
+    /// a hard link where the file system allows one (same file system), else a symbolic link to
+    /// the file's absolute path. Each goes in under a temporary name and is renamed into place,
+    /// then the folder is fsynced. A name that already is that very file is left alone.
+    /// Returns the paths, in `files` order.
+    public static func link(_ files: [(name: String, source: String)], into directory: String) throws -> [String] {
+        try makeDirectory(directory)
+        let paths = try files.map { name, source -> String in
+            let path = (directory as NSString).appendingPathComponent(name)
+            let original = URL(fileURLWithPath: source).standardizedFileURL.path
+            var a = stat(), b = stat()
+            if stat(original, &a) == 0, stat(path, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino { return path }
+            let temp = (directory as NSString).appendingPathComponent(temporaryName(for: name))
+            unlink(temp)
+            guard systemLink(original, temp) == 0 || symlink(original, temp) == 0 else {
+                throw ArtifactWriteError(code: errno, while: "linking \(name) in \(directory) to \(original)")
+            }
+            guard rename(temp, path) == 0 else {
+                let code = errno
+                unlink(temp)
+                throw ArtifactWriteError(code: code, while: "linking \(name) in \(directory)")
+            }
+            return path
+        }
+        if let code = syncDirectory(directory) {
+            throw ArtifactWriteError(code: code, while: "flushing the folder \(directory)")
+        }
+        return paths
     }
 
     /// `results/<experiment>/`, absolute.
