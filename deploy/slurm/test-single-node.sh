@@ -225,7 +225,11 @@ until [[ -n $(find "$tmp/scratch2" -path '*/1-of-4/slurm-test/*/run.json' 2>/dev
     (( $(date +%s) < deadline )) || { echo "error: shard 1 never completed a run" >&2; exit 1; }
     sleep 0.05
 done
-scancel --signal=KILL --full "${array}_1"
+scancel --signal=KILL --full "${array}_1" || true
+if scontrol show job "${array}_1" | grep -q 'JobState=COMPLETED'; then
+    echo "error: shard 1 finished before it could be killed; this round needs it killed mid-grid" >&2
+    exit 1
+fi
 say "shard 1 (job ${array}_1) killed with SIGKILL after $(find "$tmp/scratch2" -path '*/1-of-4/slurm-test/*/run.json' | wc -l) of its runs"
 wait_for "$array"
 scancel "$merge"   # its dependency can no longer be satisfied

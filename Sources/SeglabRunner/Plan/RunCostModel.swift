@@ -1,7 +1,7 @@
 import SeglabClustering
 
-/// A run's estimated cost, what `--shard I/N` balances: seconds of one core of the reference
-/// machine (2-core AMD EPYC, see `benchmarks/costs/README.md`).
+/// A run's estimated cost, what `--shard I/N` balances: seconds on the reference machine (2-core
+/// AMD EPYC, two runs at a time, see `benchmarks/costs/README.md`).
 public struct RunCost: Sendable, Equatable {
     /// The run's own work: its fit, its metrics and its artifacts.
     public var seconds: Double

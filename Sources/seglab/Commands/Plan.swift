@@ -66,7 +66,7 @@ struct Plan: ParsableCommand {
                                   })
             let total = seconds(ShardPartition.seconds(of: shown, costs: costs))
             let scope = part.map { "shard \($0): " } ?? ""
-            writeStdout(table.text() + "\(scope)\(counted(shown.count, "run")), estimated \(total) s on one core\n")
+            writeStdout(table.text() + "\(scope)\(counted(shown.count, "run")), estimated \(total) s\n")
         }
     }
 
@@ -80,7 +80,7 @@ struct Plan: ParsableCommand {
         let longest = loads.max() ?? 0
         let balance = longest > 0 ? total / (Double(count) * longest) : 1
         return table.text(alignRight: true)
-            + "\(counted(p.runs.count, "run")), estimated \(seconds(total)) s on one core; the longest shard "
+            + "\(counted(p.runs.count, "run")), estimated \(seconds(total)) s; the longest shard "
             + "\(seconds(longest)) s (balance \(String(format: "%.3f", balance)): the mean shard over the longest)\n"
     }
 
