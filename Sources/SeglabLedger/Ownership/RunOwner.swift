@@ -48,7 +48,7 @@ public struct RunOwner: Sendable, Equatable, Codable, CustomStringConvertible {
     private static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `<boot id>:<start ticks>` of a process, from /proc (nil elsewhere or if it is gone).
