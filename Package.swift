@@ -28,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `seglab serve`: the HTTP server, its graceful shutdown and its access log.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Matrix storage, kernels, parallel chunking, seeded generators. No dependencies.
@@ -50,10 +55,21 @@ let package = Package(
             "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabLedger",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The read-only HTTP API of `seglab serve` (Hummingbird): ledger queries and assign.
+        .target(name: "SeglabServer", dependencies: [
+            "SeglabRunner", "SeglabLedger", "SeglabData",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Thin command line: parses arguments, calls the library.
         .executableTarget(name: "seglab", dependencies: [
-            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics", "SeglabClustering",
+            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics", "SeglabClustering", "SeglabServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Micro-benchmarks with the same kernels the runs use (see benchmarks/README.md).
         .executableTarget(name: "seglab-bench", dependencies: [
@@ -79,6 +95,11 @@ let package = Package(
         ]),
         // Seeded mutation fuzzers of the experiment parser and the CSV loaders (README "Fuzzing").
         .testTarget(name: "FuzzTests", dependencies: ["SeglabRunner", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),
+        // The real server on an ephemeral loopback port, called over HTTP (URLSession).
+        .testTarget(name: "ServerTests", dependencies: [
+            "SeglabServer", "SeglabRunner", "SeglabLedger", "SeglabTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     // Swift 6 language mode, strict concurrency checking, for every target: none needs Swift 5.
     // The one deliberate exception to the checking is inside `Parallel` (SeglabNumerics): the

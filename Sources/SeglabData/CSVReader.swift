@@ -13,6 +13,9 @@ import Foundation
 ///
 ///     let csv = try CSVReader(path: path)
 ///     while try csv.next() { let id = csv.string(0) }
+///
+/// With `contents`, the bytes are already in memory (a request body of `seglab serve`) and
+/// `path` only names them in messages.
 final class CSVReader {
     let path: String
     /// Header names, in file order.
@@ -39,10 +42,10 @@ final class CSVReader {
     /// Whether a field was quoted and holds a doubled quote, so its bytes need unescaping.
     @exclusivity(unchecked) private var escaped: UnsafeMutablePointer<Bool>
 
-    /// Reads the file in one go, checks its encoding and parses the header.
-    init(path: String) throws {
+    /// Reads the file in one go (or copies `contents`), checks its encoding and parses the header.
+    init(path: String, contents: [UInt8]? = nil) throws {
         self.path = path
-        (storage, end) = try Self.readAll(path)
+        (storage, end) = try contents.map(Self.copy) ?? Self.readAll(path)
         base = UnsafePointer(storage)
         pos = 0
         capacity = 64
@@ -61,6 +64,13 @@ final class CSVReader {
 
     deinit {
         starts.deallocate(); ends.deallocate(); escaped.deallocate(); storage.deallocate()
+    }
+
+    /// Bytes already in memory, in a buffer the reader owns like a file's.
+    private static func copy(_ bytes: [UInt8]) -> (UnsafeMutablePointer<UInt8>, Int) {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { buffer.initialize(from: b, count: $0.count) } }
+        return (buffer, bytes.count)
     }
 
     /// The file's bytes in one buffer (one `read` loop; no per-line I/O).

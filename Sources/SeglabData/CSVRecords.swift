@@ -11,8 +11,8 @@ public enum CSVRecords {
         return (csv.header, rows)
     }
 
-    /// The header only.
-    public static func header(path: String) throws -> [String] {
-        try CSVReader(path: path).header
+    /// The header only; with `contents`, of those bytes (`path` then only names them).
+    public static func header(path: String, contents: [UInt8]? = nil) throws -> [String] {
+        try CSVReader(path: path, contents: contents).header
     }
 }

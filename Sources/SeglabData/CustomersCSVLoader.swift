@@ -42,7 +42,7 @@ enum CustomersCSVLoader {
     }
 
     static func candidates(_ source: CustomersCSVSource) throws -> (numeric: [String], categorical: [String]) {
-        let csv = try CSVReader(path: source.path)
+        let csv = try CSVReader(path: source.path, contents: source.contents)
         let l = try layout(csv, source)
         return (l.numeric.map { csv.header[$0] }, l.categorical.map { csv.header[$0] })
     }
@@ -51,7 +51,7 @@ enum CustomersCSVLoader {
     /// columns, which `missing` then leaves alone) and applies `duplicates` and `missing`.
     static func load(_ source: CustomersCSVSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
         let path = source.path
-        let csv = try CSVReader(path: path)
+        let csv = try CSVReader(path: path, contents: source.contents)
         let l = try layout(csv, source)
         let header = csv.header
         if let usedColumns {

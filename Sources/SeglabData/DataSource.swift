@@ -22,8 +22,11 @@ public struct CustomersCSVSource: Sendable, Equatable {
     public var id: String
     /// Column of known segments, never a feature; used only for `ari` and `nmi`.
     public var truth: String?
-    public init(path: String, id: String, truth: String? = nil) {
-        self.path = path; self.id = id; self.truth = truth
+    /// The file's bytes when they are already in memory (a request body); `path` then only
+    /// names them in messages.
+    public var contents: [UInt8]?
+    public init(path: String, id: String, truth: String? = nil, contents: [UInt8]? = nil) {
+        self.path = path; self.id = id; self.truth = truth; self.contents = contents
     }
 }
 
@@ -42,11 +45,14 @@ public struct TransactionsCSVSource: Sendable, Equatable {
     public var asOf: String?
     /// strftime directives `%Y %y %m %d %H %M %S %b`; nil means ISO 8601.
     public var dateFormat: String?
+    /// The file's bytes when they are already in memory (a request body); `path` then only
+    /// names them in messages.
+    public var contents: [UInt8]?
     public init(path: String, customer: String, date: String, quantity: String,
                 unitPrice: String? = nil, amount: String? = nil, invoice: String? = nil,
-                product: String? = nil, asOf: String? = nil, dateFormat: String? = nil) {
+                product: String? = nil, asOf: String? = nil, dateFormat: String? = nil, contents: [UInt8]? = nil) {
         self.path = path; self.customer = customer; self.date = date; self.quantity = quantity
         self.unitPrice = unitPrice; self.amount = amount; self.invoice = invoice
-        self.product = product; self.asOf = asOf; self.dateFormat = dateFormat
+        self.product = product; self.asOf = asOf; self.dateFormat = dateFormat; self.contents = contents
     }
 }

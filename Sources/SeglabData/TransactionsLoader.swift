@@ -61,12 +61,12 @@ enum TransactionsLoader {
 
     /// Checks that the file's header has every mapped column (and the options are usable).
     static func checkHeader(_ source: TransactionsCSVSource) throws {
-        _ = try mapping(CSVReader(path: source.path), source)
+        _ = try mapping(CSVReader(path: source.path, contents: source.contents), source)
     }
 
     static func parse(_ source: TransactionsCSVSource, cleaning: CleaningRules) throws -> Rows {
         let path = source.path
-        let csv = try CSVReader(path: path)
+        let csv = try CSVReader(path: path, contents: source.contents)
         let m = try mapping(csv, source)
         let (customerCol, dateCol, quantityCol) = (m.customer, m.date, m.quantity)
         let (priceCol, amountCol, invoiceCol, productCol, dates) = (m.unitPrice, m.amount, m.invoice, m.product, m.dates)

@@ -3,6 +3,7 @@ import Foundation
 import SeglabData
 import SeglabLedger
 import SeglabRunner
+import SeglabServer
 
 /// The `seglab` command line: parses arguments and calls the library.
 @main
@@ -12,7 +13,7 @@ struct Seglab: ParsableCommand {
         abstract: "A reproducible experiment runner for customer segmentation.",
         version: SeglabVersion.string,
         subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
-                      Features.self, Assign.self, LedgerCommand.self, Merge.self]
+                      Features.self, Assign.self, LedgerCommand.self, Merge.self, Serve.self]
     )
 
     /// Exit codes (SPEC §3): 0 success; 1 a run failed or a verification differed; 2 bad usage
@@ -33,6 +34,10 @@ struct Seglab: ParsableCommand {
             failWith(e.description, code: 2)
         } catch let e as LedgerError {
             failWith(e.description, code: ledgerExitCode(e))
+        } catch let e as QueryError {
+            failWith(e.description, code: 2)
+        } catch let e as ServerSetupError {
+            failWith(e.description, code: 2)
         } catch {
             switch exitCode(for: error) {
             case .success:

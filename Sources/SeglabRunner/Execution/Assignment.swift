@@ -14,11 +14,76 @@ import SeglabNumerics
 /// feature columns, as `seglab features --raw` writes them). Outliers are clipped to the
 /// bounds computed on the run's customers when the rule was `clip`; no new customer is
 /// dropped: every one gets a segment.
+///
+///     let model = try Assignment.Model(json: bytes, file: "results/q/0123456789ab/model.json")
+///     let result = try Assignment.assign(model, input: .file("new_customers.csv"))
+///     result.csv   // customer_id,cluster,distance
+///
+/// A `Model` is parsed once and can assign any number of inputs (`seglab serve` keeps it in
+/// memory); an input may be a file or bytes already in memory.
 public enum Assignment {
     /// The id column of a customer table for a run whose source has none of its own.
     public static let customerIDColumn = "customer_id"
 
-    public struct Result {
+    /// A run's `model.json`, parsed and decoded: everything an assignment needs.
+    public struct Model: Sendable {
+        /// The file it was read from, for messages.
+        public let file: String
+        /// The algorithm's registry name.
+        public let algorithm: String
+        let fitted: any FittedClusterModel
+        let pipeline: FittedFeaturePipeline
+        /// The run's `data` source kind (`customers_csv`, …) and its text options.
+        let sourceKind: String
+        let sourceOptions: [String: String]
+        /// The run's cleaning without its outlier rule (new customers are clipped, never dropped).
+        let cleaning: CleaningRules
+        /// Bounds new customers are clipped to (empty unless the run's outlier action was `clip`).
+        let clipBounds: [OutlierBound]
+
+        /// Parses `json`, the bytes of `file`; a file that is not a seglab model is bad input.
+        public init(json: [UInt8], file: String) throws {
+            let model: JSONValue
+            do { model = try JSONParser.parse(json) } catch {
+                throw DataError(file: file, "not a seglab model.json (\(error))")
+            }
+            guard case .string(let name)? = model["algorithm"], let algorithm = AlgorithmRegistry.named(name),
+                  let pipelineJSON = model["pipeline"], let fitted = model["model"],
+                  case .object(let data)? = model["config"]?["data"], let (kind, options) = data.first,
+                  let clean = model["config"]?["clean"] else {
+                throw DataError(file: file, "not a seglab model.json (missing algorithm, pipeline, model or config)")
+            }
+            self.file = file
+            self.algorithm = name
+            self.fitted = try Assignment.decodeModel(algorithm, fitted, file: file)
+            pipeline = try Assignment.decode(FittedFeaturePipeline.self, pipelineJSON, file: file)
+            sourceKind = kind
+            var text: [String: String] = [:]
+            if case .object(let members) = options {
+                for m in members { if case .string(let s) = m.value { text[m.key] = s } }
+            }
+            sourceOptions = text
+            var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: file))
+            let clip = rules.outliers?.action == .clip
+            rules.outliers = nil
+            cleaning = rules
+            if clip, let bounds = model["outlier_bounds"] {
+                clipBounds = try Assignment.decode([OutlierBound].self, bounds, file: file)
+            } else {
+                clipBounds = []
+            }
+        }
+    }
+
+    /// The new customers, in the run's source format.
+    public enum Input: Sendable {
+        /// A CSV file.
+        case file(String)
+        /// CSV bytes already in memory (a request body); `name` names them in messages.
+        case csv([UInt8], name: String)
+    }
+
+    public struct Result: Sendable {
         public var ids: [String]
         public var prediction: ClusterPrediction
         public var labels: [Int] { prediction.labels }
@@ -35,58 +100,48 @@ public enum Assignment {
         }
     }
 
-    public static func assign(modelJSON: [UInt8], modelFile: String, input: String) throws -> Result {
-        let model: JSONValue
-        do { model = try JSONParser.parse(modelJSON) } catch {
-            throw DataError(file: modelFile, "not a seglab model.json (\(error))")
+    /// Loads `input` with the run's source mapping and cleaning, transforms it with the fitted
+    /// pipeline and predicts with the fitted model. Bad input throws the `DataError` that the
+    /// run's own loading would (file or name, row, column).
+    public static func assign(_ model: Model, input: Input) throws -> Result {
+        let (path, contents): (String, [UInt8]?)
+        switch input {
+        case .file(let file): (path, contents) = (URL(fileURLWithPath: file).standardizedFileURL.path, nil)
+        case .csv(let bytes, let name): (path, contents) = (name, bytes)
         }
-        guard case .string(let name)? = model["algorithm"], let algorithm = AlgorithmRegistry.named(name),
-              let pipelineJSON = model["pipeline"], let fitted = model["model"],
-              case .object(let data)? = model["config"]?["data"], let (kind, options) = data.first,
-              let clean = model["config"]?["clean"] else {
-            throw DataError(file: modelFile, "not a seglab model.json (missing algorithm, pipeline, model or config)")
-        }
-        let pipeline = try decode(FittedFeaturePipeline.self, pipelineJSON, file: modelFile)
-        let path = URL(fileURLWithPath: input).standardizedFileURL.path
-        func option(_ key: String) -> String? {
-            if case .string(let s)? = options[key] { return s }
-            return nil
-        }
+        let option = { (key: String) in model.sourceOptions[key] }
+        let pipeline = model.pipeline
         let source: DataSource
-        switch kind {
-        case "transactions_csv" where !isCustomerTable(path, columns: pipeline.columns):
+        switch model.sourceKind {
+        case "transactions_csv" where !isCustomerTable(path, contents, columns: pipeline.columns):
             source = .transactionsCSV(TransactionsCSVSource(
                 path: path, customer: option("customer")!, date: option("date")!, quantity: option("quantity")!,
                 unitPrice: option("unit_price"), amount: option("amount"), invoice: option("invoice"),
-                product: option("product"), asOf: option("as_of"), dateFormat: option("date_format")))
+                product: option("product"), asOf: option("as_of"), dateFormat: option("date_format"), contents: contents))
         case "customers_csv":
-            source = .customersCSV(CustomersCSVSource(path: path, id: option("id")!))
+            source = .customersCSV(CustomersCSVSource(path: path, id: option("id")!, contents: contents))
         default:
-            source = .customersCSV(CustomersCSVSource(path: path, id: customerIDColumn))
+            source = .customersCSV(CustomersCSVSource(path: path, id: customerIDColumn, contents: contents))
         }
-        var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: modelFile))
-        let clip = rules.outliers?.action == .clip
-        rules.outliers = nil
-        var table = try DataLoader.load(source, cleaning: rules, usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
-        if clip, let bounds = model["outlier_bounds"] {
-            for b in try decode([OutlierBound].self, bounds, file: modelFile) {
-                guard let j = table.numericNames.firstIndex(of: b.column) else { continue }
-                for i in 0 ..< table.count { table.numeric[i, j] = min(max(table.numeric[i, j], b.lower), b.upper) }
-            }
+        var table = try DataLoader.load(source, cleaning: model.cleaning,
+                                        usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
+        for b in model.clipBounds {
+            guard let j = table.numericNames.firstIndex(of: b.column) else { continue }
+            for i in 0 ..< table.count { table.numeric[i, j] = min(max(table.numeric[i, j], b.lower), b.upper) }
         }
         let x = try pipeline.transform(table)
-        return Result(ids: table.ids, prediction: try predict(algorithm, fitted, x: x, file: modelFile))
+        return Result(ids: table.ids, prediction: model.fitted.predict(x))
     }
 
-    /// Whether `path` holds customers rather than order lines: its header has `customer_id`
+    /// Whether the input holds customers rather than order lines: its header has `customer_id`
     /// and every numeric column the pipeline reads (an order export has none of the features).
-    private static func isCustomerTable(_ path: String, columns: [String]) -> Bool {
-        guard let header = try? CSVRecords.header(path: path) else { return false }  // the loader reports it
+    private static func isCustomerTable(_ path: String, _ contents: [UInt8]?, columns: [String]) -> Bool {
+        guard let header = try? CSVRecords.header(path: path, contents: contents) else { return false }  // the loader reports it
         return header.contains(customerIDColumn) && columns.allSatisfy(header.contains)
     }
 
-    private static func predict<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, x: Matrix, file: String) throws -> ClusterPrediction {
-        try decode(A.Model.self, json, file: file).predict(x)
+    private static func decodeModel<A: ClusteringAlgorithm>(_ type: A.Type, _ json: JSONValue, file: String) throws -> any FittedClusterModel {
+        try decode(A.Model.self, json, file: file)
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ json: JSONValue, file: String) throws -> T {

@@ -20,7 +20,7 @@ struct Assign: ParsableCommand {
 
     func run() throws {
         let ledger = try ledgerOption.openExisting()
-        let id = try resolveRunID(runID, in: ledger)
+        let id = try LedgerLookup.runID(runID, in: ledger)
         guard let details = try ledger.run(id: id), details.run.status == .completed,
               let artifact = details.artifacts.first(where: { $0.name == "model.json" }) else {
             throw UsageError("run \(id) is not completed: it has no model to assign with")
@@ -32,7 +32,7 @@ struct Assign: ParsableCommand {
             Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
             throw ExitCode(1)
         }
-        let result = try Assignment.assign(modelJSON: [UInt8](bytes), modelFile: artifact.path, input: input)
+        let result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input))
         guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
         let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
         Log.info("assigned \(result.ids.count) customers with run \(id): " + counts.map { "cluster \($0.key): \($0.value)" }.joined(separator: ", "))

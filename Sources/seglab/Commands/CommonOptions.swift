@@ -20,7 +20,8 @@ struct LedgerOption: ParsableArguments {
         return try Ledger(path: ledger)
     }
 
-    private func requireFile() throws {
+    /// A missing ledger is bad usage.
+    func requireFile() throws {
         guard FileManager.default.fileExists(atPath: ledger) else {
             throw UsageError("no ledger at \(ledger) (run an experiment first, or pass --ledger PATH)")
         }
@@ -39,28 +40,6 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
 /// Loads and prepares an experiment file: every check of SPEC §1 and §6, no ledger write.
 func prepareExperiment(_ file: String) throws -> PreparedExperiment {
     try ExperimentPlanner.prepare(try ExperimentParser.load(path: file))
-}
-
-/// Finds a run by its id or a unique prefix of it (an id that is also the prefix of a longer
-/// id, see `Ledger`, names itself).
-func resolveRunID(_ given: String, in ledger: Ledger) throws -> String {
-    let matches = try ledger.runs(idPrefix: given)
-    if matches.count == 1 { return matches[0].id }
-    if let exact = matches.first(where: { $0.id == given.lowercased() }) { return exact.id }
-    if matches.isEmpty { throw UsageError("no run with id \(given) in the ledger") }
-    throw UsageError("run id \(given) is ambiguous: \(matches.prefix(5).map(\.id).joined(separator: ", "))…")
-}
-
-/// A filter naming something the ledger does not hold is bad usage (exit 2), as an unknown run
-/// id is: the message lists what exists, and suggests the one name that differs only in case,
-/// `-` or `_` (`online_retail` for `online-retail`).
-func requireKnown(_ given: String?, among existing: [String], kind: String, ledger: String) throws {
-    guard let given, !existing.contains(given) else { return }
-    let key = { (s: String) in s.lowercased().filter { $0 != "-" && $0 != "_" } }
-    let close = existing.filter { key($0) == key(given) }
-    throw UsageError("no \(kind) named '\(given)' in \(ledger)"
-        + (close.count == 1 ? " (did you mean '\(close[0])'?)" : "")
-        + (existing.isEmpty ? "; it has none" : "; \(kind)s: \(existing.joined(separator: ", "))"))
 }
 
 /// An answer that is empty although every name given exists (the filters exclude every run):

@@ -19,7 +19,7 @@ struct Rerun: ParsableCommand {
         // --verify only reads: the ledger is opened read-only.
         let ledger = verify ? try ledgerOption.openExisting() : try ledgerOption.openExistingForWriting()
         defer { ledger.checkpoint() }
-        let id = try resolveRunID(runID, in: ledger)
+        let id = try LedgerLookup.runID(runID, in: ledger)
         let r: SeglabRunner.Rerun.Recomputed
         do { r = try SeglabRunner.Rerun.recompute(runID: id, ledger: ledger) } catch let e as RecipeError {
             Log.error(e.description); throw ExitCode(1)

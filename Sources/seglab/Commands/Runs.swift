@@ -28,23 +28,13 @@ struct Runs: ParsableCommand {
     func run() throws {
         let ledger = try ledgerOption.openExisting()
         let names = try ledger.recordedNames()
-        try requireKnown(experiment, among: names.experiments, kind: "experiment", ledger: ledger.path)
-        try requireKnown(algorithm, among: names.algorithms, kind: "algorithm", ledger: ledger.path)
+        try LedgerLookup.requireKnown(experiment, among: names.experiments, kind: "experiment", ledger: ledger.path)
+        try LedgerLookup.requireKnown(algorithm, among: names.algorithms, kind: "algorithm", ledger: ledger.path)
         let runs = try ledger.runs(RunQuery(experiment: experiment, status: status, algorithm: algorithm))
         func text(_ s: String?) -> String { s ?? "" }
         switch format {
         case .json:
-            writeStdout(JSONWriter.pretty(.array(runs.map { r in
-                func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
-                return .object([
-                    ("id", .string(r.id)), ("experiment", .string(r.experiment)), ("feature_set", .string(r.featureSet)),
-                    ("algorithm", .string(r.algorithm)),
-                    ("params", (try? JSONParser.parse(Array(r.paramsJSON.utf8))) ?? .string(r.paramsJSON)),
-                    ("replicate", .int(r.replicate)), ("seed", .int(Int(r.seed))), ("status", .string(r.status.rawValue)),
-                    ("error", opt(r.error)), ("started_at", opt(r.startedAt)), ("finished_at", opt(r.finishedAt)),
-                    ("duration_s", r.durationS.map { .real($0) } ?? .null), ("results_dir", opt(r.resultsDir)),
-                ])
-            })))
+            writeStdout(JSONWriter.pretty(.array(runs.map(\.json))))
         case .csv:
             writeStdout(TextTable(
                 header: ["id", "experiment", "feature_set", "algorithm", "params", "replicate", "seed", "status", "error",

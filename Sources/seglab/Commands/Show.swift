@@ -19,36 +19,13 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let ledger = try ledgerOption.openExisting()
-        guard let d = try ledger.run(id: try resolveRunID(runID, in: ledger)) else { throw UsageError("no run \(runID)") }
+        guard let d = try ledger.run(id: try LedgerLookup.runID(runID, in: ledger)) else { throw UsageError("no run \(runID)") }
+        let doc = try RunDocument(d, ledger: ledger)
         let r = d.run
-        let recipe = try? RunRecipe(json: r.configJSON)
-        let dataReport = try self.dataReport(ledger, experiment: r.experiment, featureSet: r.featureSet)
-        let profile = d.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
+        let (recipe, dataReport, profile) = (doc.recipe, doc.dataReport, doc.profile)
         switch format {
         case .json:
-            let profileJSON = profile.map { p -> JSONValue in
-                .array(p.rows.map { row -> JSONValue in .object(zip(p.header, row).map { ($0, Self.number($1)) }) })
-            }
-            func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
-            let v = JSONValue.object([
-                ("id", .string(r.id)), ("key", .string(r.key)), ("experiment", .string(r.experiment)),
-                ("experiments", .array(d.experiments.map { .string($0) })),
-                ("feature_set", .string(r.featureSet)), ("algorithm", .string(r.algorithm)),
-                ("params", (try? JSONParser.parse(Array(r.paramsJSON.utf8))) ?? .string(r.paramsJSON)),
-                ("seed", .int(Int(r.seed))), ("replicate", .int(r.replicate)), ("status", .string(r.status.rawValue)),
-                ("error", opt(r.error)), ("started_at", opt(r.startedAt)), ("finished_at", opt(r.finishedAt)),
-                ("duration_s", r.durationS.map { .real($0) } ?? .null), ("dataset_sha256", opt(r.datasetSHA256)),
-                ("code_version", opt(r.codeVersion)), ("results_dir", opt(r.resultsDir)),
-                ("config", recipe?.config ?? .null),
-                ("data_report", dataReport ?? .null),
-                ("metrics", .object(d.metrics.map { ($0.name, MetricText.json($0.name, $0.value)) })),
-                ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
-                ("profile", profileJSON ?? .null),
-                ("artifacts", .array(d.artifacts.map {
-                    .object([("name", .string($0.name)), ("path", .string($0.path)), ("sha256", .string($0.sha256)), ("bytes", .int($0.bytes))])
-                })),
-            ])
-            writeStdout(JSONWriter.pretty(v))
+            writeStdout(JSONWriter.pretty(doc.json))
         case .table:
             var out = """
             run          \(r.id)
@@ -107,25 +84,8 @@ struct Show: ParsableCommand {
         }
     }
 
-    /// A profile cell in JSON: an integer, a number, or text.
-    static func number(_ text: String) -> JSONValue {
-        if let i = Int(text) { return .int(i) }
-        if let v = Double(text), v.isFinite { return .real(v) }
-        return .string(text)
-    }
-
     /// A profile cell for people: numbers at 6 significant digits (older profiles have 17).
     static func readable(_ text: String) -> String {
         Double(text).map(formatNumber) ?? text
-    }
-
-    /// The run's feature-set entry of its experiment's `data_report.json` (rows in and out of
-    /// every loading and cleaning step), if the file is still there.
-    func dataReport(_ ledger: Ledger, experiment: String, featureSet: String) throws -> JSONValue? {
-        guard let e = try ledger.experiment(named: experiment),
-              let artifact = e.artifacts.first(where: { $0.name == "data_report.json" }),
-              let bytes = FileManager.default.contents(atPath: artifact.path),
-              let report = try? JSONParser.parse([UInt8](bytes)) else { return nil }
-        return report["feature_sets"]?[featureSet]
     }
 }

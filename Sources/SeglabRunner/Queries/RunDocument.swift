@@ -1,0 +1,70 @@
+import Foundation
+import SeglabData
+import SeglabLedger
+
+/// Everything known about one run, as `seglab show` prints it and `GET /runs/{id}` returns it:
+/// the ledger's row, metrics, clusters and artifacts, the resolved configuration, what loading
+/// and cleaning did (`data_report.json`) and the segment profile (`profile.csv`).
+///
+///     let doc = try RunDocument(try ledger.run(id: id)!, ledger: ledger)
+///     JSONWriter.pretty(doc.json)   // `seglab show ID --format json`
+public struct RunDocument {
+    public var details: RunDetails
+    /// The run's resolved configuration, when its `config_json` parses.
+    public var recipe: RunRecipe?
+    /// The run's feature-set entry of its experiment's `data_report.json`, if the file is still there.
+    public var dataReport: JSONValue?
+    /// `profile.csv` as text cells, if the file is still there.
+    public var profile: (header: [String], rows: [[String]])?
+
+    /// Reads the run's files beside the ledger's rows; a file gone missing is left out (nil).
+    public init(_ details: RunDetails, ledger: Ledger) throws {
+        self.details = details
+        recipe = try? RunRecipe(json: details.run.configJSON)
+        dataReport = try Self.dataReport(ledger, experiment: details.run.experiment, featureSet: details.run.featureSet)
+        profile = details.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
+    }
+
+    /// The document as JSON: `show --format json` pretty-prints it.
+    public var json: JSONValue {
+        let d = details, r = d.run
+        let profileJSON = profile.map { p -> JSONValue in
+            .array(p.rows.map { row -> JSONValue in .object(zip(p.header, row).map { ($0, Self.number($1)) }) })
+        }
+        func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+        let members: [(key: String, value: JSONValue)] = [
+            ("id", .string(r.id)), ("key", .string(r.key)), ("experiment", .string(r.experiment)),
+            ("experiments", .array(d.experiments.map { .string($0) })),
+            ("feature_set", .string(r.featureSet)), ("algorithm", .string(r.algorithm)),
+            ("params", (try? JSONParser.parse(Array(r.paramsJSON.utf8))) ?? .string(r.paramsJSON)),
+            ("seed", .int(Int(r.seed))), ("replicate", .int(r.replicate)), ("status", .string(r.status.rawValue)),
+            ("error", opt(r.error)), ("started_at", opt(r.startedAt)), ("finished_at", opt(r.finishedAt)),
+            ("duration_s", r.durationS.map { .real($0) } ?? .null), ("dataset_sha256", opt(r.datasetSHA256)),
+            ("code_version", opt(r.codeVersion)), ("results_dir", opt(r.resultsDir)),
+            ("config", recipe?.config ?? .null),
+            ("data_report", dataReport ?? .null),
+            ("metrics", .object(d.metrics.map { ($0.name, MetricText.json($0.name, $0.value)) })),
+            ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
+            ("profile", profileJSON ?? .null),
+            ("artifacts", .array(d.artifacts.map(\.json))),
+        ]
+        return .object(members)
+    }
+
+    /// A profile cell in JSON: an integer, a number, or text.
+    static func number(_ text: String) -> JSONValue {
+        if let i = Int(text) { return .int(i) }
+        if let v = Double(text), v.isFinite { return .real(v) }
+        return .string(text)
+    }
+
+    /// The run's feature-set entry of its experiment's `data_report.json` (rows in and out of
+    /// every loading and cleaning step), if the file is still there.
+    static func dataReport(_ ledger: Ledger, experiment: String, featureSet: String) throws -> JSONValue? {
+        guard let e = try ledger.experiment(named: experiment),
+              let artifact = e.artifacts.first(where: { $0.name == "data_report.json" }),
+              let bytes = FileManager.default.contents(atPath: artifact.path),
+              let report = try? JSONParser.parse([UInt8](bytes)) else { return nil }
+        return report["feature_sets"]?[featureSet]
+    }
+}
