@@ -116,15 +116,17 @@ final class RunningServer: @unchecked Sendable {
 }
 
 /// A ledger written by the real `seglab run`: experiment `small` (600 synthetic customers,
-/// K-Means with k 2…7 × two initialisations): 11 completed runs and one failed run (k = 7,
-/// random), whose artifact folder could not be created because a file stood in its place.
+/// K-Means with k 2…6 × two initialisations: 10 completed runs), then the same experiment
+/// with k 7 added under `--run-timeout` too short for any fit: 2 failed runs.
 enum LedgerFixture {
-    static let experiment = """
+    static func experiment(k: Int) -> String {
+        """
         {"name": "small", "seed": 42,
          "data": {"synthetic": {"customers": 600, "segments": 3, "seed": 5}},
          "feature_sets": {"rfm": {"columns": ["recency_days", "frequency", "monetary"], "log1p": ["frequency", "monetary"]}},
-         "algorithms": {"kmeans": {"k": {"from": 2, "to": 7}, "init": ["k-means++", "random"]}}}
+         "algorithms": {"kmeans": {"k": {"from": 2, "to": \(k)}, "init": ["k-means++", "random"]}}}
         """
+    }
 
     struct SetUpError: Error, CustomStringConvertible { var description: String }
 
@@ -135,16 +137,15 @@ enum LedgerFixture {
             throw XCTSkip("SKIPPED: the seglab binary is not built at \(CLIRunner.binary.path) (run `swift build` first)")
         }
         let dir = try CLIRunner.temporaryDirectory()
-        try Data(experiment.utf8).write(to: dir.appendingPathComponent("e.json"))
-        let plan = try JSONSerialization.jsonObject(with: Data(try CLIRunner.run(["plan", "e.json", "--format", "json"], in: dir).stdout.utf8))
-        guard let failing = (plan as? [[String: Any]])?.first(where: {
-            ($0["params"] as? [String: Any])?["k"] as? Int == 7 && ($0["params"] as? [String: Any])?["init"] as? String == "random"
-        })?["id"] as? String else { throw SetUpError(description: "no k = 7 random run in \(plan)") }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("results/small"), withIntermediateDirectories: true)
-        try Data("not a folder".utf8).write(to: dir.appendingPathComponent("results/small/\(failing)"))
+        try Data(experiment(k: 6).utf8).write(to: dir.appendingPathComponent("e.json"))
         let run = try CLIRunner.run(["run", "e.json"], in: dir)
-        guard run.status == 1, run.stderr.contains("11 completed, 1 failed") else {
+        guard run.status == 0, run.stderr.contains("10 completed, 0 failed") else {
             throw SetUpError(description: "the fixture grid did not run as expected: \(run.stderr)")
+        }
+        try Data(experiment(k: 7).utf8).write(to: dir.appendingPathComponent("e.json"))
+        let timedOut = try CLIRunner.run(["run", "e.json", "--run-timeout", "0.000001"], in: dir)
+        guard timedOut.status == 1, timedOut.stderr.contains("0 completed, 2 failed") else {
+            throw SetUpError(description: "the runs meant to time out did not: \(timedOut.stderr)")
         }
         let raw = try CLIRunner.run(["features", "e.json", "--set", "rfm", "--raw", "--out", "customers.csv"], in: dir)
         guard raw.status == 0 else { throw SetUpError(description: "features --raw failed: \(raw.stderr)") }
