@@ -76,3 +76,6 @@ sleep 2
 measure "1 customer, grid running" one
 measure "1,000 customers, grid running" thousand
 echo "load after: $(uptime)" >&2
+# What the grid wrote meanwhile (each pass records 28 runs `completed` again).
+echo "grid runs recorded during the measurements: $(sqlite3 results/ledger.sqlite \
+    "SELECT count(*) FROM run_events e JOIN runs r ON r.id = e.run_id WHERE r.experiment = 'quickstart' AND e.event = 'completed'" 2>/dev/null || echo "? (sqlite3 not installed)")" >&2
