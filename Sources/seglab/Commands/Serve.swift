@@ -35,6 +35,7 @@ struct Serve: ParsableCommand {
                 Log.info("serving \(ledgerOption.ledger) read-only on http://\(host.contains(":") ? "[\(host)]" : host):\(port) (API: /openapi.json)")
             }
         }
+        Log.info("stopped")
     }
 
     /// Runs `work` on Swift's concurrency threads and blocks this (main) thread until it ends.
