@@ -57,7 +57,7 @@ let package = Package(
         ]),
         // The read-only HTTP API of `seglab serve` (Hummingbird): ledger queries and assign.
         .target(name: "SeglabServer", dependencies: [
-            "SeglabRunner", "SeglabLedger", "SeglabData",
+            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabClustering", "SeglabMetrics",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,8 +97,7 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["SeglabRunner", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),
         // The real server on an ephemeral loopback port, called over HTTP (URLSession).
         .testTarget(name: "ServerTests", dependencies: [
-            "SeglabServer", "SeglabRunner", "SeglabLedger", "SeglabTestSupport",
-            .product(name: "Logging", package: "swift-log"),
+            "SeglabServer", "SeglabTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     // Swift 6 language mode, strict concurrency checking, for every target: none needs Swift 5.

@@ -114,6 +114,49 @@ final class AssignEndpointTests: XCTestCase {
             + "or application/json (an array of objects keyed by its columns); got text/plain")
     }
 
+    /// An order-export run takes order lines: as CSV, or as JSON objects with the export's columns.
+    func testOrderLinesAsJSONGiveTheCommandsAnswer() async throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines: [(customer: String, day: String, qty: Int, amount: String)] = []
+        for i in 0 ..< 40 {
+            for j in 0 ..< (i % 5 + 1) {
+                let d = (i * 3 + j * (i % 7 + 2) * 4) % 300
+                lines.append(("k\(i)", "2020-\(String(format: "%02d", d / 28 + 1))-\(String(format: "%02d", d % 28 + 1))",
+                              1 + j % 2, "\(10 + (i * 37) % 50 + j).5"))
+            }
+        }
+        let csvText = "customer,day,qty,amount\n" + lines.map { "\($0.customer),\($0.day),\($0.qty),\($0.amount)\n" }.joined()
+        try Data(csvText.utf8).write(to: dir.appendingPathComponent("orders.csv"))
+        try Data("""
+            {"name": "orders", "seed": 2,
+             "data": {"transactions_csv": {"path": "orders.csv", "customer": "customer", "date": "day", "quantity": "qty", "amount": "amount"}},
+             "clean": {"outliers": {"method": "iqr", "factor": 1.0, "action": "clip"}},
+             "algorithms": {"kmeans": {"k": 2}}}
+            """.utf8).write(to: dir.appendingPathComponent("e.json"))
+        XCTAssertEqual(try CLIRunner.run(["run", "e.json"], in: dir).status, 0)
+        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try CLIRunner.run(["runs", "--format", "json"], in: dir).stdout.utf8))
+            as? [[String: Any]])?.first?["id"] as? String)
+        XCTAssertEqual(try CLIRunner.run(["assign", id, "--input", "orders.csv", "--out", "cli.csv"], in: dir).status, 0)
+        let expected = try Data(contentsOf: dir.appendingPathComponent("cli.csv"))
+
+        let server = try await RunningServer.start(ServerConfiguration(ledger: LedgerFixture.ledger(dir)))
+        let json = "[" + lines.map { #"{"customer": "\#($0.customer)", "day": "\#($0.day)", "qty": \#($0.qty), "amount": \#($0.amount)}"# }
+            .joined(separator: ",") + "]"
+        let fromJSON = try await server.client().send("POST", "/runs/\(id)/assign", body: Data(json.utf8),
+                                                      headers: ["Content-Type": "application/json", "Accept": "text/csv"])
+        XCTAssertEqual(fromJSON.status, 200, fromJSON.text)
+        XCTAssertEqual(fromJSON.body, expected)
+        let fromCSV = try await server.client().send("POST", "/runs/\(id)/assign", body: Data(csvText.utf8), headers: csv)
+        XCTAssertEqual(fromCSV.body, expected)
+        let orders = #"[{"customer": "k1", "day": "2020-01-02", "qty": 1, "amount": 3}, {"customer": "k1", "day": "someday", "qty": 1, "amount": 3}]"#
+        let badDate = try await server.client().send("POST", "/runs/\(id)/assign", body: Data(orders.utf8),
+                                                     headers: ["Content-Type": "application/json"])
+        XCTAssertEqual(badDate.status, 400)
+        XCTAssertTrue(try badDate.message().hasPrefix("request body: at [1].day: 'someday' is not a valid date"), badDate.text)
+        await server.stop()
+    }
+
     /// Limits: a smaller server, so that small bodies go over them.
     func testBodiesAndRowCountsAreBounded() async throws {
         let f = try await SharedServer.shared.get()

@@ -156,6 +156,31 @@ final class QueryEndpointTests: XCTestCase {
         try FileManager.default.removeItem(at: experimentReport.deletingLastPathComponent())
     }
 
+    /// Every endpoint, assign included, leaves the ledger and the results folder as they were.
+    func testServingWritesNothing() async throws {
+        let f = try await SharedServer.shared.get()
+        func state() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            let results = f.dir.appendingPathComponent("results")
+            for case let file as URL in FileManager.default.enumerator(at: results, includingPropertiesForKeys: nil)! {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue, !file.path.hasSuffix("-shm") { files[file.path] = try Data(contentsOf: file) }
+            }
+            return files
+        }
+        let before = try state()
+        let id = try f.runID(k: 4)
+        for path in ["/health", "/openapi.json", "/experiments", "/experiments/small", "/runs", "/runs/\(id)", "/runs/\(id)/report",
+                     "/leaderboard?best_per=k"] {
+            _ = try await f.client.get(path)
+        }
+        let customers = try Data(contentsOf: f.dir.appendingPathComponent("customers.csv"))
+        let assign = try await f.client.send("POST", "/runs/\(id)/assign", body: customers, headers: ["Content-Type": "text/csv"])
+        XCTAssertEqual(assign.status, 200)
+        XCTAssertEqual(try state(), before, "the ledger (and its log) and every artifact are byte for byte as they were")
+    }
+
     func testUnknownPathsAre404AndOtherMethods405() async throws {
         let f = try await SharedServer.shared.get()
         let nowhere = try await f.client.get("/segments")
