@@ -164,7 +164,7 @@ final class QueryEndpointTests: XCTestCase {
             let results = f.dir.appendingPathComponent("results")
             for case let file as URL in FileManager.default.enumerator(at: results, includingPropertiesForKeys: nil)! {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory)
                 if !isDirectory.boolValue, !file.path.hasSuffix("-shm") { files[file.path] = try Data(contentsOf: file) }
             }
             return files
