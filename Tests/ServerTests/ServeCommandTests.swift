@@ -117,6 +117,42 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(serve.log.contains("status=200"), serve.log)
     }
 
+    /// SIGTERM while a request is in flight: the server stops accepting connections at once,
+    /// still answers that request, then exits 0.
+    func testSIGTERMFinishesTheRequestInFlightThenExits() throws {
+        try Data(experiment("first", customers: 300, k: "[2]").utf8).write(to: dir.appendingPathComponent("first.json"))
+        XCTAssertEqual(try CLIRunner.run(["run", "first.json"], in: dir).status, 0)
+        let id = try XCTUnwrap(LedgerFixture.runs(dir).first?["id"] as? String)
+        let serve = try ServeProcess(["--port", "0"], in: dir)
+        defer { if serve.process.isRunning { serve.process.terminate() } }
+        let port = try serve.port()
+
+        let body = Array("customer_id,recency_days,frequency,monetary\nnew,30,4,250.0\n".utf8)
+        let connection = try RawConnection(port: port)
+        // A whole request first: the connection is then surely accepted and served.
+        try connection.send(Array("GET /health HTTP/1.1\r\nHost: test\r\n\r\n".utf8))
+        XCTAssertTrue(try connection.readHead().hasPrefix("HTTP/1.1 200"))
+        // The head of an assign request and part of its body; the rest is sent after SIGTERM.
+        try connection.send(Array("POST /runs/\(id)/assign HTTP/1.1\r\nHost: test\r\nContent-Type: text/csv\r\nAccept: text/csv\r\n"
+            .utf8) + Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body.prefix(10))
+        usleep(1_000_000)   // for the server to read the head (the request is then in flight)
+        serve.process.terminate()   // SIGTERM
+        let deadline = Date().addingTimeInterval(30)
+        while (try? RawConnection(port: port)) != nil, Date() < deadline { usleep(20_000) }
+        XCTAssertNil(try? RawConnection(port: port), "new connections are still accepted after SIGTERM")
+        XCTAssertTrue(serve.process.isRunning, "the server exited with a request in flight")
+
+        try connection.send(Array(body.dropFirst(10)))
+        let answer = String(decoding: try connection.readToEnd(), as: UTF8.self)
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), answer)
+        XCTAssertTrue(answer.contains("\r\n\r\ncustomer_id,cluster,distance\nnew,"), answer)
+        serve.process.waitUntilExit()
+        XCTAssertEqual(serve.process.terminationStatus, 0, serve.log)
+        let logged = Date().addingTimeInterval(5)   // stderr reaches the pipe's handler a little later
+        while !serve.log.contains("seglab: stopped\n"), Date() < logged { usleep(20_000) }
+        XCTAssertTrue(serve.log.contains("seglab: stopped\n"), serve.log)
+    }
+
     func testUnsafeOrImpossibleSetUpsAreRefused() throws {
         let noLedger = try CLIRunner.run(["serve", "--port", "0"], in: dir)
         XCTAssertEqual(noLedger.status, 2)
@@ -132,5 +168,63 @@ final class ServeCommandTests: XCTestCase {
         let weak = try CLIRunner.run(["serve", "--host", "0.0.0.0", "--token-file", "token"], in: dir)
         XCTAssertEqual(weak.status, 2)
         XCTAssertTrue(weak.stderr.contains("--token-file token: the token must have at least 16 characters"), weak.stderr)
+    }
+}
+
+/// A plain TCP connection to the server on 127.0.0.1, to hold a request half sent.
+final class RawConnection {
+    private let fd: Int32
+
+    /// Connects, or throws when the port refuses.
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)   // a read never hangs the suite
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) throws {
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw POSIXError(.EPIPE) }
+    }
+
+    /// One answer of a keep-alive connection, read up to the end of its body (by Content-Length).
+    func readHead() throws -> String {
+        var received: [UInt8] = []
+        while true {
+            let text = String(decoding: received, as: UTF8.self)
+            if let end = text.range(of: "\r\n\r\n"),
+               let length = text.range(of: "content-length: ", options: .caseInsensitive).flatMap({ Int(text[$0.upperBound...].prefix { $0.isNumber }) }),
+               text[end.upperBound...].utf8.count >= length { return text }
+            let chunk = try readSome()
+            guard !chunk.isEmpty else { throw POSIXError(.ECONNRESET) }
+            received += chunk
+        }
+    }
+
+    /// Everything until the server closes the connection.
+    func readToEnd() throws -> [UInt8] {
+        var received: [UInt8] = []
+        while case let chunk = try readSome(), !chunk.isEmpty { received += chunk }
+        return received
+    }
+
+    private func readSome() throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = read(fd, &buffer, buffer.count)
+        guard n >= 0 else { throw POSIXError(.ETIMEDOUT) }
+        return Array(buffer.prefix(n))
     }
 }
