@@ -17,6 +17,34 @@ final class QueryEndpointTests: XCTestCase {
         XCTAssertEqual(document.text, OpenAPIDocument.json)
     }
 
+    /// A ledger that cannot be read any more (here overwritten in place while served) makes
+    /// `/health` answer 503, for a load balancer to take the server out.
+    func testHealthIs503WhenTheLedgerCannotBeRead() async throws {
+        let f = try await SharedServer.shared.get()
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ledger = dir.appendingPathComponent("ledger.sqlite")
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: f.ledger + suffix) {
+            try FileManager.default.copyItem(atPath: f.ledger + suffix, toPath: ledger.path + suffix)
+        }
+        let server = try await RunningServer.start(ServerConfiguration(ledger: ledger.path))
+        let before = try await server.client().get("/health")
+        XCTAssertEqual(before.status, 200, before.text)
+
+        // The same files, not new ones in their place; the zeroed WAL index makes the server's
+        // connection read the database again (its pages cached so far are no longer trusted).
+        for (suffix, byte) in [("", UInt8(0x5A)), ("-shm", 0), ("-wal", 0)] where FileManager.default.fileExists(atPath: ledger.path + suffix) {
+            let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: ledger.path + suffix)[.size] as? Int)
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: ledger.path + suffix))
+            try handle.write(contentsOf: Data(repeating: byte, count: size))
+            try handle.close()
+        }
+        let after = try await server.client().get("/health")
+        await server.stop()
+        XCTAssertEqual(after.status, 503, after.text)
+        XCTAssertTrue(try after.message().hasPrefix("the ledger cannot be read: "), after.text)
+    }
+
     func testExperiments() async throws {
         let f = try await SharedServer.shared.get()
         let list = try await f.client.get("/experiments").object()
