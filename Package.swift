@@ -4,7 +4,10 @@ import PackageDescription
 // Layers; each target imports only targets of the layers above it, exactly as its
 // `dependencies` below declare (CI checks it: .ci/check-imports.py):
 //   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
-//   SeglabData, SeglabClustering, SeglabMetrics    each on SeglabNumerics only
+//   SeglabNeural                                   dense networks (layers, kernels, losses, optimisers,
+//                                                  the autoencoder), on SeglabNumerics only
+//   SeglabData, SeglabMetrics                      each on SeglabNumerics only
+//   SeglabClustering                               on SeglabNumerics and SeglabNeural (deep models)
 //   SeglabEmbedding                                t-SNE, on SeglabNumerics and SeglabData
 //   SeglabCharts                                   SVG charts, Foundation only
 //   SeglabLedger                                   the SQLite ledger (GRDB); knows no other target
@@ -37,10 +40,12 @@ let package = Package(
     targets: [
         // Matrix storage, kernels, parallel chunking, seeded generators. No dependencies.
         .target(name: "SeglabNumerics", swiftSettings: optimizedInDebug),
+        // Dense layers, their blocked kernels, losses and optimisers, the autoencoder.
+        .target(name: "SeglabNeural", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // CSV, data sources, cleaning, customer features, transforms, PCA.
         .target(name: "SeglabData", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // One file per algorithm behind the `ClusteringAlgorithm` protocol.
-        .target(name: "SeglabClustering", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
+        .target(name: "SeglabClustering", dependencies: ["SeglabNumerics", "SeglabNeural"], swiftSettings: optimizedInDebug),
         // Free functions of (X, labels).
         .target(name: "SeglabMetrics", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // Barnes–Hut t-SNE (as scikit-learn's TSNE) for the report's views of customers.
@@ -77,9 +82,10 @@ let package = Package(
         ]),
         .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics"]),
+        .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics"]),
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.
         .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),

@@ -2,6 +2,8 @@
 public enum AlgorithmRegistry {
     public static let all: [any ClusteringAlgorithm.Type] = [
         KMeans.self,
+        AutoencoderKMeans.self,
+        DEC.self,
     ]
 
     public static func named(_ name: String) -> (any ClusteringAlgorithm.Type)? {

@@ -50,9 +50,25 @@ public struct ClusteringFit<Model: FittedClusterModel>: Sendable {
     /// Metrics only the algorithm knows (SPEC §4 names, e.g. `log_likelihood`, `bic`),
     /// plus diagnostics such as `n_iter`.
     public var metrics: [String: Double]
-    public init(labels: [Int], model: Model, metrics: [String: Double] = [:]) {
-        self.labels = labels; self.model = model; self.metrics = metrics
+    /// The rows in the model's own space (a deep model's latent codes, one row per input row),
+    /// where the runner computes the internal metrics again under the suffix `_latent`.
+    public var latent: Matrix?
+    /// Artifacts beyond the four of every run (e.g. `loss.csv`), written in this order.
+    public var artifacts: [FitArtifact]
+
+    public init(labels: [Int], model: Model, metrics: [String: Double] = [:], latent: Matrix? = nil,
+                artifacts: [FitArtifact] = []) {
+        precondition(latent == nil || latent!.rows == labels.count)
+        self.labels = labels; self.model = model; self.metrics = metrics; self.latent = latent; self.artifacts = artifacts
     }
+}
+
+/// A file a fit adds to its run's artifacts: deterministic bytes, like every artifact.
+public struct FitArtifact: Sendable, Equatable {
+    /// The file name, e.g. `loss.csv`.
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
 }
 
 /// A fitted model: stored in `model.json` and used by `assign` for new customers.

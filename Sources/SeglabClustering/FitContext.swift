@@ -27,6 +27,9 @@ public final class FitContext: Sendable {
     }
 
     public let cache: FitCache
+    /// The most threads a fit's parallel kernels use (nil: as many as Dispatch gives). Results
+    /// never depend on it (fixed chunks, combined in order); tests and benchmarks set it.
+    public let workers: Int?
     private let deadline: DispatchTime?
     private let stopRequested: @Sendable () -> Bool
     private let report: @Sendable (Progress) -> Void
@@ -36,10 +39,12 @@ public final class FitContext: Sendable {
     ///   - timeout: seconds after which `checkpoint` throws `FitStopped.timeout`.
     ///   - stopRequested: polled by `checkpoint`; true makes it throw `FitStopped.interrupted`.
     ///   - progress: receives every checkpoint's position.
+    ///   - workers: caps the threads of the fit's kernels.
     public init(cache: FitCache = FitCache(), timeout: Double? = nil,
                 stopRequested: @escaping @Sendable () -> Bool = { false },
-                progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
+                progress: @escaping @Sendable (Progress) -> Void = { _ in }, workers: Int? = nil) {
         self.cache = cache
+        self.workers = workers
         self.deadline = timeout.map { DispatchTime.now() + $0 }
         self.stopRequested = stopRequested
         self.report = progress

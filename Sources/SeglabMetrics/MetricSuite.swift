@@ -2,6 +2,10 @@ import SeglabNumerics
 
 /// The metrics the runner records for every run.
 public enum MetricSuite {
+    /// The metrics that depend on the space the rows are in (not only on the labels): what a
+    /// deep model reports again in its latent space, with the suffix `_latent`.
+    public static let geometric = ["silhouette", "davies_bouldin", "calinski_harabasz", "inertia"]
+
     /// Silhouette, Davies–Bouldin, Calinski–Harabasz and inertia over the non-noise rows;
     /// cluster counts and shares over all rows; ARI and NMI against `truth` when given.
     ///

@@ -6,9 +6,11 @@ import SeglabNumerics
 /// The bytes of a run's artifacts (SPEC §5). They depend only on the run's configuration and
 /// input: no paths, no clock, no thread count.
 public struct RunArtifacts: Sendable {
-    /// Artifact name (file name) and its bytes, in a fixed order.
+    /// Artifact name (file name) and its bytes, in a fixed order: the four of every run, then
+    /// the algorithm's own (`FitArtifact`, e.g. a deep model's `loss.csv`).
     public var files: [(name: String, bytes: [UInt8])]
 
+    /// The artifacts of every run (SPEC §5).
     public static let names = ["labels.csv", "model.json", "profile.csv", "run.json"]
 }
 

@@ -49,14 +49,27 @@ public enum RunExecutor {
         }
         for (name, value) in report.values { metrics[name] = value }
         metrics["fit_seconds"] = fitSeconds
+        var notes = report.notes
+        if let latent = fit.latent {
+            // The same labels and silhouette rows, scored in the model's own space.
+            let inner = MetricSuite.evaluate(x: latent, labels: fit.labels, truth: nil, silhouetteRows: set.silhouetteRows)
+            for name in MetricSuite.geometric {
+                metrics[name + MetricCatalog.latentSuffix] = inner.values[name] ?? nil
+                notes += inner.notes.filter { $0.hasPrefix(name + ":") }.map { name + MetricCatalog.latentSuffix + String($0.dropFirst(name.count)) }
+            }
+        }
 
-        let artifacts = RunArtifacts(files: [
+        var files: [(name: String, bytes: [UInt8])] = [
             ("labels.csv", ArtifactBuilder.labelsCSV(ids: set.table.ids, labels: fit.labels)),
             ("model.json", try ArtifactBuilder.modelJSON(run, table: set.table, pipeline: set.pipeline, model: fit.model)),
             ("profile.csv", Profile(table: set.table, columns: set.unscaledColumns, labels: fit.labels).csv),
             ("run.json", ArtifactBuilder.runJSON(run)),
-        ])
-        return RunOutcome(labels: fit.labels, metrics: metrics, notes: report.notes,
-                          clusterSizes: report.clusterSizes, artifacts: artifacts)
+        ]
+        for extra in fit.artifacts {
+            precondition(!files.contains { $0.name == extra.name }, "\(A.name) writes a second \(extra.name)")
+            files.append((extra.name, extra.bytes))
+        }
+        return RunOutcome(labels: fit.labels, metrics: metrics, notes: notes,
+                          clusterSizes: report.clusterSizes, artifacts: RunArtifacts(files: files))
     }
 }

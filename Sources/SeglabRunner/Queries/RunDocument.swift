@@ -1,10 +1,12 @@
 import Foundation
+import SeglabClustering
 import SeglabData
 import SeglabLedger
 
 /// Everything known about one run, as `seglab show` prints it and `GET /runs/{id}` returns it:
 /// the ledger's row, metrics, clusters and artifacts, the resolved configuration, what loading
-/// and cleaning did (`data_report.json`) and the segment profile (`profile.csv`).
+/// and cleaning did (`data_report.json`), the segment profile (`profile.csv`) and, for a deep
+/// model, its per-epoch losses (`loss.csv`).
 ///
 ///     let doc = try RunDocument(try ledger.run(id: id)!, ledger: ledger)
 ///     JSONWriter.pretty(doc.json)   // `seglab show ID --format json`
@@ -16,6 +18,8 @@ public struct RunDocument {
     public var dataReport: JSONValue?
     /// `profile.csv` as text cells, if the file is still there.
     public var profile: (header: [String], rows: [[String]])?
+    /// A deep model's `loss.csv`, if the run wrote one and it is still there.
+    public var training: TrainingCurve?
 
     /// Reads the run's files beside the ledger's rows; a file gone missing is left out (nil).
     public init(_ details: RunDetails, ledger: Ledger) throws {
@@ -23,6 +27,8 @@ public struct RunDocument {
         recipe = try? RunRecipe(json: details.run.configJSON)
         dataReport = try Self.dataReport(ledger, experiment: details.run.experiment, featureSet: details.run.featureSet)
         profile = details.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
+        training = details.artifacts.first { $0.name == TrainingCurve.artifactName }
+            .flatMap { FileManager.default.contents(atPath: $0.path) }.flatMap { TrainingCurve(csv: [UInt8]($0)) }
     }
 
     /// The document as JSON: `show --format json` pretty-prints it.
@@ -32,7 +38,7 @@ public struct RunDocument {
             .array(p.rows.map { row -> JSONValue in .object(zip(p.header, row).map { ($0, Self.number($1)) }) })
         }
         func opt(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
-        let members: [(key: String, value: JSONValue)] = [
+        var members: [(key: String, value: JSONValue)] = [
             ("id", .string(r.id)), ("key", .string(r.key)), ("experiment", .string(r.experiment)),
             ("experiments", .array(d.experiments.map { .string($0) })),
             ("feature_set", .string(r.featureSet)), ("algorithm", .string(r.algorithm)),
@@ -48,7 +54,17 @@ public struct RunDocument {
             ("profile", profileJSON ?? .null),
             ("artifacts", .array(d.artifacts.map(\.json))),
         ]
+        if let training { members.append(("training", Self.json(training))) }
         return .object(members)
+    }
+
+    /// Every point of a training curve, as in `loss.csv`.
+    static func json(_ curve: TrainingCurve) -> JSONValue {
+        .array(curve.points.map { p in
+            let loss: JSONValue = p.loss.map { .real($0) } ?? .null
+            let change: JSONValue = p.labelChange.map { .real($0) } ?? .null
+            return .object([("stage", .string(p.stage)), ("epoch", .int(p.epoch)), ("loss", loss), ("label_change", change)])
+        })
     }
 
     /// A profile cell in JSON: an integer, a number, or text.

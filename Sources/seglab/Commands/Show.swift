@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeglabClustering
 import SeglabData
 import SeglabLedger
 import SeglabRunner
@@ -22,7 +23,7 @@ struct Show: ParsableCommand {
         guard let d = try ledger.run(id: try LedgerLookup.runID(runID, in: ledger)) else { throw UsageError("no run \(runID)") }
         let doc = try RunDocument(d, ledger: ledger)
         let r = d.run
-        let (recipe, dataReport, profile) = (doc.recipe, doc.dataReport, doc.profile)
+        let (recipe, dataReport, profile, curve) = (doc.recipe, doc.dataReport, doc.profile, doc.training)
         switch format {
         case .json:
             writeStdout(JSONWriter.pretty(doc.json))
@@ -80,8 +81,22 @@ struct Show: ParsableCommand {
             out += "\nartifacts\n" + TextTable(header: ["name", "bytes", "sha256", "path"], rows: d.artifacts.map {
                 [$0.name, String($0.bytes), $0.sha256, $0.path]
             }).text()
+            if let curve { out += "\ntraining (\(TrainingCurve.artifactName))\n" + trainingTable(curve).text() }
             writeStdout(out)
         }
+    }
+
+    /// One row per stage: epochs, first and last loss, the last label change, the loss curve.
+    func trainingTable(_ curve: TrainingCurve) -> TextTable {
+        var stages = [String]()
+        for p in curve.points where !stages.contains(p.stage) { stages.append(p.stage) }
+        return TextTable(header: ["stage", "epochs", "first_loss", "last_loss", "label_change", "loss_curve"], rows: stages.map { stage in
+            let points = curve.points.filter { $0.stage == stage }
+            let losses = points.compactMap(\.loss)
+            let text = { (v: Double?) in v.map(formatNumber) ?? "" }
+            return [stage, String(points.count), text(losses.first), text(losses.last),
+                    text(points.last { $0.labelChange != nil }?.labelChange), Sparkline.text(losses)]
+        })
     }
 
     /// A profile cell for people: numbers at 6 significant digits (older profiles have 17).

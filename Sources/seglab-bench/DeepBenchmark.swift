@@ -1,0 +1,109 @@
+import Foundation
+import SeglabClustering
+import SeglabData
+import SeglabMetrics
+import SeglabNumerics
+
+/// `seglab-bench deep [--data PATH] [--epochs N] [--dec-epochs N] [--seed S] [--workers N] [--json]`: the
+/// anchors' PyTorch workload (`../shared/anchors/torch_ae.py`) through seglab's own
+/// algorithms: the 8 features StandardScaler-ed (no log transform, as PyTorch saw them), the
+/// network 8→64→32→4→32→64→8, batch 256, Adam 1e-3; `ae_kmeans` (k = 5, n_init 10) for the
+/// autoencoder epochs, then `dec` with the same pretraining and `--dec-epochs` epochs of
+/// SGD (0.01, momentum 0.9; tol 0 so every epoch runs). Epoch times are the gaps between the
+/// fits' own checkpoints (an autoencoder epoch ends at its `epoch` checkpoint; a DEC epoch runs
+/// from its `dec` checkpoint to the next, its target update included, as PyTorch's).
+/// `benchmarks/deep_vs_torch.py` runs this and PyTorch back to back.
+func deepBenchmark(arguments: [String]) throws {
+    var path = "/tmp/anchors_data/customers_100k.csv"
+    var epochs = 20, decEpochs = 20, seed: UInt64 = 0, json = false, workers: Int?
+    var rest = arguments[...]
+    while let a = rest.popFirst() {
+        switch a {
+        case "--data": path = rest.popFirst() ?? path
+        case "--epochs": epochs = rest.popFirst().flatMap(Int.init) ?? epochs
+        case "--dec-epochs": decEpochs = rest.popFirst().flatMap(Int.init) ?? decEpochs
+        case "--seed": seed = rest.popFirst().flatMap(UInt64.init) ?? seed
+        case "--json": json = true
+        case "--workers": workers = rest.popFirst().flatMap(Int.init)
+        default: fail("unknown argument \(a)")
+        }
+    }
+    let features = ["recency_days", "frequency", "monetary", "avg_basket", "tenure_days", "distinct_products",
+                    "return_rate", "days_between_orders"]
+    let table = try DataLoader.load(.customersCSV(CustomersCSVSource(path: path, id: "customer_id", truth: "true_segment")),
+                                    cleaning: CleaningRules(), usedColumns: Set(features))
+    let (_, x) = try FeaturePipeline.fit(FeatureSetDefinition(name: "all", columns: features, scale: .standard), on: table)
+    let truth = table.truth!.map { Int($0)! }
+    let common: [String: ParamValue] = ["k": .int(5), "hidden": .ints([64, 32]), "latent": .int(4), "batch_size": .int(256),
+                                        "learning_rate": .real(1e-3), "n_init": .int(10)]
+    if !json { print("data: \(path) (\(x.rows) × \(x.cols)), standard-scaled; \(epochs) autoencoder epochs, \(decEpochs) DEC epochs") }
+
+    let ae = try timedFit(AutoencoderKMeans.self, common.merging(["epochs": .int(epochs)]) { a, _ in a }, x, seed: seed,
+                          workers: workers)
+    let dec = try timedFit(DEC.self, common.merging(["pretrain_epochs": .int(epochs), "epochs": .int(decEpochs),
+                                                     "tol": .real(0)]) { a, _ in a }, x, seed: seed, workers: workers)
+    let aeEpochs = ae.gaps(stage: "epoch"), decTimes = dec.gaps(stage: "dec")
+    let aeARI = adjustedRandIndex(truth: truth, predicted: ae.labels).value!
+    let decARI = adjustedRandIndex(truth: truth, predicted: dec.labels).value!
+    let result: [(String, Double)] = [
+        ("ae_epoch_median_s", median(aeEpochs)), ("ae_total_s", aeEpochs.reduce(0, +)),
+        ("dec_epoch_median_s", median(decTimes)), ("dec_total_s", decTimes.reduce(0, +)),
+        ("ae_epoch_cpu_s", median(ae.gaps(stage: "epoch", cpu: true))), ("dec_epoch_cpu_s", median(dec.gaps(stage: "dec", cpu: true))),
+        ("ae_kmeans_ari", aeARI), ("dec_ari", decARI),
+        ("ae_final_mse", ae.metrics["reconstruction_loss"]!), ("threads", Double(ProcessInfo.processInfo.activeProcessorCount)),
+    ]
+    if json {
+        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    } else {
+        for (name, value) in result { print(name.padding(toLength: 20, withPad: " ", startingAt: 0), value) }
+    }
+}
+
+private struct TimedFit {
+    struct Mark { var stage: String?; var wall: Double; var cpu: Double }
+    var labels: [Int]
+    var metrics: [String: Double]
+    /// Every checkpoint, then "end": seconds since the fit started, wall clock and process CPU.
+    var marks: [Mark]
+
+    /// Seconds of each `stage` epoch. An autoencoder epoch (`epoch`) ends at its checkpoint;
+    /// a DEC epoch (`dec`) runs from its checkpoint to the next one (or the end of the fit).
+    func gaps(stage: String, cpu: Bool = false) -> [Double] {
+        let t = marks.map { cpu ? $0.cpu : $0.wall }
+        let idx = marks.indices.filter { marks[$0].stage == stage }
+        if stage == "epoch" {
+            return idx.enumerated().map { n, i in t[i] - (n == 0 ? 0 : t[idx[n - 1]]) }
+        }
+        return idx.enumerated().map { n, i in (n + 1 < idx.count ? t[idx[n + 1]] : t[t.count - 1]) - t[i] }
+    }
+}
+
+private final class Marks: @unchecked Sendable { var list = [TimedFit.Mark]() }
+
+/// CPU seconds of every thread of the process so far (user + system).
+private func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+private func timedFit<A: ClusteringAlgorithm>(_ type: A.Type, _ given: [String: ParamValue], _ x: Matrix, seed: UInt64,
+                                              workers: Int?) throws -> TimedFit {
+    let marks = Marks()
+    let wall0 = DispatchTime.now().uptimeNanoseconds, cpu0 = processCPUSeconds()
+    let mark = { @Sendable (stage: String?) in
+        marks.list.append(.init(stage: stage, wall: Double(DispatchTime.now().uptimeNanoseconds - wall0) / 1e9,
+                                cpu: processCPUSeconds() - cpu0))
+    }
+    let context = FitContext(progress: { mark($0.stage) }, workers: workers)
+    var rng = Xoshiro256StarStar(seed: seed, stream: "fit")
+    let fit = try A(parameters: A.resolve(given)).fit(x, rng: &rng, context: context)
+    mark("end")
+    return TimedFit(labels: fit.labels, metrics: fit.metrics, marks: marks.list)
+}
+
+private func median(_ v: [Double]) -> Double {
+    guard !v.isEmpty else { return .nan }
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
