@@ -82,7 +82,8 @@ let package = Package(
         ]),
         .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
         .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics"]),
-        .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics"]),
+        // NeuralTests reads Fixtures/ (PyTorch's steps on fixed batches) through #filePath.
+        .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"]),
