@@ -27,8 +27,9 @@ public final class FitContext: Sendable {
     }
 
     public let cache: FitCache
-    /// The most threads a fit's parallel kernels use (nil: as many as Dispatch gives). Results
-    /// never depend on it (fixed chunks, combined in order); tests and benchmarks set it.
+    /// The most threads the deep models' network kernels use (nil: as many as Dispatch gives;
+    /// K-Means' own kernels do not read it). Results never depend on it (fixed chunks,
+    /// combined in order); tests and benchmarks set it.
     public let workers: Int?
     private let deadline: DispatchTime?
     private let stopRequested: @Sendable () -> Bool
@@ -39,7 +40,7 @@ public final class FitContext: Sendable {
     ///   - timeout: seconds after which `checkpoint` throws `FitStopped.timeout`.
     ///   - stopRequested: polled by `checkpoint`; true makes it throw `FitStopped.interrupted`.
     ///   - progress: receives every checkpoint's position.
-    ///   - workers: caps the threads of the fit's kernels.
+    ///   - workers: caps the threads of the deep models' network kernels.
     public init(cache: FitCache = FitCache(), timeout: Double? = nil,
                 stopRequested: @escaping @Sendable () -> Bool = { false },
                 progress: @escaping @Sendable (Progress) -> Void = { _ in }, workers: Int? = nil) {

@@ -17,11 +17,11 @@ final class AutoencoderTests: XCTestCase {
         return x
     }
 
-    private func train(_ x: Matrix, epochs: Int = 8, workers: Int? = nil) -> (Autoencoder, [Double]) {
+    private func train(_ x: Matrix, epochs: Int = 8, batchSize: Int = 64, workers: Int? = nil) -> (Autoencoder, [Double]) {
         var initRNG = Xoshiro256StarStar(seed: 1, stream: "ae.init"), shuffle = Xoshiro256StarStar(seed: 1, stream: "ae.shuffle")
         var ae = Autoencoder(inputs: x.cols, hidden: [16, 8], latent: 2, rng: &initRNG)
         var losses = [Double]()
-        ae.train(x, epochs: epochs, batchSize: 64, learningRate: 0.01, workers: workers, rng: &shuffle) { _, loss in losses.append(loss) }
+        ae.train(x, epochs: epochs, batchSize: batchSize, learningRate: 0.01, workers: workers, rng: &shuffle) { _, loss in losses.append(loss) }
         return (ae, losses)
     }
 
@@ -36,16 +36,21 @@ final class AutoencoderTests: XCTestCase {
     }
 
     /// The chunks are fixed and combined in order: one thread, two threads, or Dispatch's
-    /// choice give the same bits.
+    /// choice give the same bits. Batches of 256 rows are 4 chunks of the gradient (the last
+    /// batch of 52 rows one), and 2,100 rows are 3 chunks of the whole-data passes, so the
+    /// ordered combines are what is compared.
     func testTrainingIsBitIdenticalOnAnyNumberOfThreads() {
-        let x = curve(rows: 700)
-        var results = [[NeuralFloat]]()
+        let x = curve(rows: 2100)
+        XCTAssertEqual(Parallel.chunkRanges(count: 256, chunkSize: BatchGradient.chunkRows).count, 4)
+        XCTAssertEqual(Parallel.chunkRanges(count: x.rows, chunkSize: DenseNetwork.passRows).count, 3)
+        var results = [[UInt64]]()
         for workers in [1, 2, nil] as [Int?] {
-            let (ae, _) = train(x, epochs: 3, workers: workers)
-            results.append(ae.parameters + ae.encode(x, workers: workers).storage.map { NeuralFloat($0) })
+            let (ae, losses) = train(x, epochs: 2, batchSize: 256, workers: workers)
+            results.append(ae.parameters.map { UInt64($0.bitPattern) } + ae.encode(x, workers: workers).storage.map(\.bitPattern)
+                           + (losses + [ae.reconstructionLoss(x, workers: workers)]).map(\.bitPattern))
         }
-        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern))
-        XCTAssertEqual(results[0].map(\.bitPattern), results[2].map(\.bitPattern))
+        XCTAssertEqual(results[0], results[1])
+        XCTAssertEqual(results[0], results[2])
     }
 
     /// `model.json` stores the weights as JSON numbers: decoding them gives back the same bits,
