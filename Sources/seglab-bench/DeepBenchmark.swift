@@ -50,7 +50,7 @@ func deepBenchmark(arguments: [String]) throws {
         ("dec_epoch_median_s", median(decTimes)), ("dec_total_s", decTimes.reduce(0, +)),
         ("ae_epoch_cpu_s", median(ae.gaps(stage: "epoch", cpu: true))), ("dec_epoch_cpu_s", median(dec.gaps(stage: "dec", cpu: true))),
         ("ae_kmeans_ari", aeARI), ("dec_ari", decARI),
-        ("ae_final_mse", ae.metrics["reconstruction_loss"]!), ("threads", Double(ProcessInfo.processInfo.activeProcessorCount)),
+        ("ae_final_mse", ae.metrics["reconstruction_loss"]!), ("workers", Double(workers ?? ProcessInfo.processInfo.activeProcessorCount)),
     ]
     if json {
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
