@@ -4,7 +4,13 @@
     python3 ../shared/anchors/make_data.py --sizes 100000     # /tmp/anchors_data/customers_100k.csv
     swift build -c release --product seglab-bench
     python3 benchmarks/deep_vs_torch.py [--data PATH] [--epochs 20] [--dec-epochs 20] [--threads 2]
-                                        [--seeds 0 [1 2]] [--skip-seglab] [--skip-torch]
+                                        [--seeds 0 [1 2]] [--skip-seglab] [--skip-torch] [--bench PATH]
+
+On a CPU with AVX2 (as this machine's), seglab's kernels run twice as many lanes when built for
+it, and compute the same bits (compare the `fingerprint` the seglab lines print):
+
+    swift build -c release --product seglab-bench --scratch-path .build-avx2 -Xswiftc -target-cpu -Xswiftc haswell
+    python3 benchmarks/deep_vs_torch.py --bench .build-avx2/release/seglab-bench
 
 Both sides: the 8 features of ../shared/anchors/make_data.py, StandardScaler (no log
 transform: what ../shared/anchors/torch_ae.py fed PyTorch), the network 8-64-32-4-32-64-8
@@ -115,8 +121,7 @@ def torch_side(path, epochs, dec_epochs, threads, seed, features=FEATURES, truth
                 ae_kmeans_ari=float(ae_ari), dec_ari=float(dec_ari), ae_final_mse=mse)
 
 
-def seglab_side(path, epochs, dec_epochs, seed, workers):
-    binary = os.path.join(ROOT, ".build", "release", "seglab-bench")
+def seglab_side(binary, path, epochs, dec_epochs, seed, workers):
     if not os.path.exists(binary):
         sys.exit(f"{binary} is missing: run `swift build -c release --product seglab-bench` first")
     out = subprocess.run([binary, "deep", "--data", path, "--epochs", str(epochs), "--dec-epochs", str(dec_epochs),
@@ -131,6 +136,8 @@ def main():
     ap.add_argument("--dec-epochs", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "seglab-bench"),
+                    help="the seglab-bench binary (e.g. one built with -target-cpu haswell)")
     ap.add_argument("--features", default=",".join(FEATURES), help="comma-separated feature columns (PyTorch side)")
     ap.add_argument("--truth", default="true_segment", help="the true segment column (PyTorch side)")
     ap.add_argument("--k", type=int, default=5, help="clusters (PyTorch side)")
@@ -142,7 +149,7 @@ def main():
     rows = {}
     for seed in args.seeds:
         if not args.skip_seglab:
-            rows.setdefault("seglab", []).append(seglab_side(args.data, args.epochs, args.dec_epochs, seed, args.threads))
+            rows.setdefault("seglab", []).append(seglab_side(args.bench, args.data, args.epochs, args.dec_epochs, seed, args.threads))
             print(f"seglab  seed {seed}: {json.dumps(rows['seglab'][-1])}", flush=True)
         if not args.skip_torch:
             rows.setdefault("torch", []).append(torch_side(args.data, args.epochs, args.dec_epochs, args.threads, seed,

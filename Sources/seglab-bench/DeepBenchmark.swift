@@ -52,10 +52,14 @@ func deepBenchmark(arguments: [String]) throws {
         ("ae_kmeans_ari", aeARI), ("dec_ari", decARI),
         ("ae_final_mse", ae.metrics["reconstruction_loss"]!), ("workers", Double(workers ?? ProcessInfo.processInfo.activeProcessorCount)),
     ]
+    // Both fits' bits (models as model.json encodes them, and labels): equal fingerprints
+    // show that two builds (e.g. `-target-cpu haswell` and the default) compute the same run.
+    let fingerprint = String(ae.fingerprint ^ (dec.fingerprint &* 0x9E37_79B9_7F4A_7C15), radix: 16)
     if json {
-        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + ", \"fingerprint\": \"\(fingerprint)\"}")
     } else {
         for (name, value) in result { print(name.padding(toLength: 20, withPad: " ", startingAt: 0), value) }
+        print("fingerprint".padding(toLength: 20, withPad: " ", startingAt: 0), fingerprint)
     }
 }
 
@@ -63,6 +67,8 @@ private struct TimedFit {
     struct Mark { var stage: String?; var wall: Double; var cpu: Double }
     var labels: [Int]
     var metrics: [String: Double]
+    /// FNV-1a of the model's sorted-keys JSON and the labels.
+    var fingerprint: UInt64
     /// Every checkpoint, then "end": seconds since the fit started, wall clock and process CPU.
     var marks: [Mark]
 
@@ -99,7 +105,11 @@ private func timedFit<A: ClusteringAlgorithm>(_ type: A.Type, _ given: [String: 
     var rng = Xoshiro256StarStar(seed: seed, stream: "fit")
     let fit = try A(parameters: A.resolve(given)).fit(x, rng: &rng, context: context)
     mark("end")
-    return TimedFit(labels: fit.labels, metrics: fit.metrics, marks: marks.list)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in try encoder.encode(fit.model) + Array("\(fit.labels)".utf8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+    return TimedFit(labels: fit.labels, metrics: fit.metrics, fingerprint: hash, marks: marks.list)
 }
 
 private func median(_ v: [Double]) -> Double {
