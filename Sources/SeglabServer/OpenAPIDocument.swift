@@ -423,7 +423,20 @@ enum OpenAPIDocument {
                 }
               },
               "profile": {"type": ["array", "null"], "items": {"type": "object"}},
-              "artifacts": {"type": "array", "items": {"$ref": "#/components/schemas/Artifact"}}
+              "artifacts": {"type": "array", "items": {"$ref": "#/components/schemas/Artifact"}},
+              "training": {
+                "description": "A deep model's per-epoch losses (its loss.csv); absent for other runs.",
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "stage": {"type": "string", "enum": ["autoencoder", "dec"]},
+                    "epoch": {"type": "integer"},
+                    "loss": {"type": ["number", "null"]},
+                    "label_change": {"type": ["number", "null"]}
+                  }
+                }
+              }
             }
           }
         ]
