@@ -86,7 +86,9 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"]),
+        // ClusteringTests reads Fixtures/ (scikit-learn labels made by its script) through #filePath.
+        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.
         .testTarget(name: "EmbeddingTests", dependencies: ["SeglabEmbedding", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),

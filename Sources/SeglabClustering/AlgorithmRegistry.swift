@@ -4,6 +4,9 @@ public enum AlgorithmRegistry {
         KMeans.self,
         AutoencoderKMeans.self,
         DEC.self,
+        Birch.self,
+        DBSCAN.self,
+        Agglomerative.self,
     ]
 
     public static func named(_ name: String) -> (any ClusteringAlgorithm.Type)? {

@@ -55,11 +55,15 @@ public struct ClusteringFit<Model: FittedClusterModel>: Sendable {
     public var latent: Matrix?
     /// Artifacts beyond the four of every run (e.g. `loss.csv`), written in this order.
     public var artifacts: [FitArtifact]
+    /// What the user should know about this fit (e.g. BIRCH found fewer subclusters than
+    /// `k`); the runner logs them with the metrics' notes.
+    public var notes: [String]
 
     public init(labels: [Int], model: Model, metrics: [String: Double] = [:], latent: Matrix? = nil,
-                artifacts: [FitArtifact] = []) {
+                artifacts: [FitArtifact] = [], notes: [String] = []) {
         precondition(latent == nil || latent!.rows == labels.count)
         self.labels = labels; self.model = model; self.metrics = metrics; self.latent = latent; self.artifacts = artifacts
+        self.notes = notes
     }
 }
 

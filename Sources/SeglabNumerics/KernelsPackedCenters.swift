@@ -42,8 +42,8 @@ public struct PackedCenters: Sendable {
 
     /// The smallest lane, as a fixed tree of scalar comparisons: `SIMD8.min()` is a generic,
     /// un-inlined reduction here that cost a quarter of a K-Means fit.
-    @inline(__always)
-    static func smallestLane(_ d: SIMD8<Double>) -> Double {
+    @inlinable @inline(__always)
+    public static func smallestLane(_ d: SIMD8<Double>) -> Double {
         @inline(__always) func lesser(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
         return lesser(lesser(lesser(d[0], d[1]), lesser(d[2], d[3])), lesser(lesser(d[4], d[5]), lesser(d[6], d[7])))
     }

@@ -49,7 +49,7 @@ public enum RunExecutor {
         }
         for (name, value) in report.values { metrics[name] = value }
         metrics["fit_seconds"] = fitSeconds
-        var notes = report.notes
+        var notes = fit.notes + report.notes
         if let latent = fit.latent {
             // The same labels and silhouette rows, scored in the model's own space.
             let inner = MetricSuite.evaluate(x: latent, labels: fit.labels, truth: nil, silhouetteRows: set.silhouetteRows)
