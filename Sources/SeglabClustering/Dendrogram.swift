@@ -26,7 +26,7 @@ public struct Dendrogram: Sendable, Equatable {
     /// 0 ..< k by first appearance in row order (row 0 is in cluster 0).
     public func labels(clusters k: Int) -> [Int] {
         precondition(k >= 1 && k <= leaves)
-        var sets = DisjointSets(count: leaves)
+        let sets = DisjointSets(count: leaves)
         for m in 0 ..< leaves - k { sets.union(Int(first[m]), Int(second[m])) }
         var number = [Int](repeating: -1, count: leaves), next = 0
         return (0 ..< leaves).map { i in

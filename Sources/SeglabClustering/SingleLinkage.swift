@@ -7,7 +7,7 @@ import SeglabNumerics
 /// longest. O(n²) time, O(n·d) memory.
 ///
 /// The outside rows are kept feature-major and compacted in order as the tree grows, 8 rows
-/// per SIMD step, in parallel over fixed chunks above 32k rows; the minimum and its lowest
+/// per SIMD step, in parallel over fixed chunks of 4096 rows from 8192 rows; the minimum and its lowest
 /// row are exact, so the tree is the same with any number of threads.
 enum SingleLinkage {
     static func tree(_ x: Matrix, context: FitContext) throws -> Dendrogram {
@@ -23,7 +23,7 @@ enum SingleLinkage {
         var merges = [(Int32, Int32, Double)]()
         merges.reserveCapacity(n - 1)
         var current = 0
-        let chunkGroups = 4096
+        let chunkGroups = 512
         for step in 0 ..< n - 1 {
             if step % 2048 == 0 { try context.checkpoint(stage: "mst", iteration: step, of: n - 1) }
             reach[current] = -1
@@ -36,7 +36,7 @@ enum SingleLinkage {
                     let scan = { (range: Range<Int>) -> (Double, Int) in
                         Self.relax(groups: range, c, r, centre, capacity: capacity)
                     }
-                    if outside < 8 * chunkGroups { return scan(0 ..< groups) }
+                    if outside < 2 * 8 * chunkGroups { return scan(0 ..< groups) }
                     var best = (Double.infinity, -1)
                     for partial in Parallel.mapChunks(count: groups, chunkSize: chunkGroups, scan) where partial.0 < best.0 {
                         best = partial

@@ -16,7 +16,7 @@ import SeglabNumerics
 ///
 /// The search for a cluster's nearest neighbour is the whole cost: centroids are stored
 /// feature-major over live slots (dead ones compacted away in order), 8 slots per SIMD step,
-/// in parallel over fixed chunks of slots above 32k live clusters; the minimum and its
+/// in parallel over fixed chunks of 4096 slots from 8192 live clusters; the minimum and its
 /// lowest slot are exact, so the result is the same with any number of threads.
 enum WardLinkage {
     static func tree(_ x: Matrix, context: FitContext, stage: String = "ward") throws -> Dendrogram {
@@ -93,7 +93,7 @@ enum WardLinkage {
             sizes[a] = 0
             defer { sizes[a] = sa }
             let groups = (slots + 7) / 8, capacity = self.capacity, live = self.live
-            let chunkGroups = 4096
+            let chunkGroups = 512
             return coords.withUnsafeBufferPointer { cb in
                 sizes.withUnsafeBufferPointer { sb in
                     let c = cb.baseAddress!, s = sb.baseAddress!
@@ -101,7 +101,7 @@ enum WardLinkage {
                     let scan = { (range: Range<Int>) -> (Double, Int) in
                         Self.scan(groups: range, c, s, centre, size: sa, capacity: capacity)
                     }
-                    if live < 8 * chunkGroups { return scan(0 ..< groups) }
+                    if live < 2 * 8 * chunkGroups { return scan(0 ..< groups) }
                     var best = (Double.infinity, -1)
                     for partial in Parallel.mapChunks(count: groups, chunkSize: chunkGroups, scan) where partial.0 < best.0 {
                         best = partial

@@ -216,34 +216,92 @@ public struct KDTree: Sendable {
         return min(total, limit)
     }
 
-    /// Appends to `out` the rows of the points with squared distance ≤ `r2` from `q` (in
-    /// tree order, not sorted).
-    public func rows(within r2: Double, of q: UnsafePointer<Double>, into out: inout [Int32]) {
+    /// Calls `whole` for every node entirely within `r2` of `q` (the largest such nodes; their
+    /// points are not visited one by one) and `row` for every other point within `r2`.
+    public func visit(within r2: Double, of q: UnsafePointer<Double>, whole: (Int) -> Void, row: (Int) -> Void) {
         box.withUnsafeBufferPointer { bb in
             columns.withUnsafeBufferPointer { cb in
-                rowAt.withUnsafeBufferPointer { rb in
-                    let c = cb.baseAddress!, rows = rb.baseAddress!
-                    search(q, r2, bb.baseAddress!, whole: { node in
-                        out.append(contentsOf: UnsafeBufferPointer(start: rows + Int(start[node]), count: size(node)))
-                        return true
-                    }, leaf: { node in
-                        var p = Int(start[node])
-                        let e = Int(end[node])
-                        let r = SIMD4(repeating: r2)
-                        while p + 4 <= e {
-                            let inside = four(p, q, c) .<= r
-                            for l in 0 ..< 4 where inside[l] { out.append(rows[p + l]) }
-                            p += 4
-                        }
-                        while p < e {
-                            if one(p, q, c) <= r2 { out.append(rows[p]) }
-                            p += 1
-                        }
-                        return true
-                    })
-                }
+                let c = cb.baseAddress!
+                search(q, r2, bb.baseAddress!, whole: { node in
+                    whole(node)
+                    return true
+                }, leaf: { node in
+                    var p = Int(start[node])
+                    let e = Int(end[node])
+                    let r = SIMD4(repeating: r2)
+                    while p + 4 <= e {
+                        let inside = four(p, q, c) .<= r
+                        for l in 0 ..< 4 where inside[l] { row(Int(rowAt[p + l])) }
+                        p += 4
+                    }
+                    while p < e {
+                        if one(p, q, c) <= r2 { row(Int(rowAt[p])) }
+                        p += 1
+                    }
+                    return true
+                })
             }
         }
+    }
+
+    /// Calls `body(leaf, whole)` for every leaf whose box comes within `r2` of `node`'s box
+    /// (the smallest squared distance between the boxes ≤ `r2`, so no pair of points within
+    /// `r2` is missed); `whole` says every point of the leaf is within `r2` of every point of
+    /// `node` (the largest squared distance between the boxes ≤ `r2`).
+    public func leaves(near node: Int, within r2: Double, _ body: (Int, Bool) -> Void) {
+        box.withUnsafeBufferPointer { bb in
+          withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * start.count.bitWidth + 2) { stack in
+            let b = bb.baseAddress!
+            let lo = b + node * 2 * dims, hi = lo + dims
+            var top = 1
+            stack[0] = 0
+            while top > 0 {
+                top -= 1
+                let other = Int(stack[top])
+                let olo = b + other * 2 * dims, ohi = olo + dims
+                var near = 0.0, far = 0.0
+                for f in 0 ..< dims {
+                    let below = olo[f] - hi[f], above = lo[f] - ohi[f]
+                    let gap = below > 0 ? below : (above > 0 ? above : 0)
+                    near += gap * gap
+                    let a = ohi[f] - lo[f], c = hi[f] - olo[f]
+                    let reach = a > c ? a : c
+                    far += reach * reach
+                }
+                if near > r2 { continue }
+                if firstChild[other] < 0 {
+                    body(other, far <= r2)
+                } else {
+                    stack[top] = firstChild[other]
+                    stack[top + 1] = firstChild[other] + 1
+                    top += 2
+                }
+            }
+          }
+        }
+    }
+
+    /// Nodes, numbered from the root (0) breadth-first.
+    public var nodeCount: Int { start.count }
+
+    /// The two children of `node`, or nil for a leaf.
+    public func children(of node: Int) -> (Int, Int)? {
+        firstChild[node] < 0 ? nil : (Int(firstChild[node]), Int(firstChild[node]) + 1)
+    }
+
+    /// The rows of the points of `node`.
+    public func rows(of node: Int) -> ArraySlice<Int32> { rowAt[Int(start[node]) ..< Int(end[node])] }
+
+    /// Σ (high − low)² of `node`'s box: no two of its points are farther apart (squared, by
+    /// `Kernels.differencedSquaredDistance`: each feature's difference is at most the box's
+    /// width, and rounding is monotone).
+    public func squaredDiameter(_ node: Int) -> Double {
+        var s = 0.0
+        for f in 0 ..< dims {
+            let w = box[node * 2 * dims + dims + f] - box[node * 2 * dims + f]
+            s += w * w
+        }
+        return s
     }
 
     /// The nearest point to `q` (the lowest row among equally near ones) and its squared

@@ -3,7 +3,7 @@ import XCTest
 
 final class KDTreeTests: XCTestCase {
     /// Clustered data with exact duplicate rows, a constant column and large offsets.
-    private func data(rows: Int, cols: Int, seed: UInt64) -> Matrix {
+    func data(rows: Int, cols: Int, seed: UInt64) -> Matrix {
         var rng = Xoshiro256StarStar(seed: seed)
         var m = Matrix(rows: rows, cols: cols)
         for i in 0 ..< rows {
@@ -14,12 +14,26 @@ final class KDTreeTests: XCTestCase {
         return m
     }
 
-    private func bruteForce(_ x: Matrix, _ q: [Double]) -> [Double] {
+    func bruteForce(_ x: Matrix, _ q: [Double]) -> [Double] {
         (0 ..< x.rows).map { i in
             x.storage.withUnsafeBufferPointer { xs in
                 q.withUnsafeBufferPointer { Kernels.differencedSquaredDistance(xs.baseAddress! + i * x.cols, $0.baseAddress!, count: x.cols) }
             }
         }
+    }
+
+    /// The rows `visit` reports within `r2` of `q`, whole nodes expanded, sorted; each once.
+    private func within(_ tree: KDTree, _ q: [Double], _ r2: Double) -> [Int] {
+        var found = [Int]()
+        q.withUnsafeBufferPointer { qp in
+            tree.visit(within: r2, of: qp.baseAddress!, whole: { node in
+                // A whole node's points are all within r2, however far apart they are.
+                XCTAssertLessThanOrEqual(tree.squaredDiameter(node), 4 * r2 + 1e-9)
+                found += tree.rows(of: node).map(Int.init)
+            }, row: { found.append($0) })
+        }
+        XCTAssertEqual(Set(found).count, found.count)
+        return found.sorted()
     }
 
     func testRadiusSearchesEqualABruteForceScan() {
@@ -31,9 +45,7 @@ final class KDTreeTests: XCTestCase {
                 let d2 = bruteForce(x, q)
                 for r2 in [0.0, 0.5, 2.0, 30.0] {
                     let expected = d2.indices.filter { d2[$0] <= r2 }
-                    var found = [Int32]()
-                    q.withUnsafeBufferPointer { tree.rows(within: r2, of: $0.baseAddress!, into: &found) }
-                    XCTAssertEqual(found.map(Int.init).sorted(), expected, "rows \(rows) leaf \(leaf) query \(i) r² \(r2)")
+                    XCTAssertEqual(within(tree, q, r2), expected, "rows \(rows) leaf \(leaf) query \(i) r² \(r2)")
                     q.withUnsafeBufferPointer { qp in
                         XCTAssertEqual(tree.count(within: r2, of: qp.baseAddress!), expected.count)
                         XCTAssertEqual(tree.count(within: r2, of: qp.baseAddress!, limit: 3), min(3, expected.count))
@@ -50,9 +62,7 @@ final class KDTreeTests: XCTestCase {
         let origin: [Double] = [0, 0]
         origin.withUnsafeBufferPointer { q in
             XCTAssertEqual(tree.count(within: 25, of: q.baseAddress!), 3)
-            var rows = [Int32]()
-            tree.rows(within: 25, of: q.baseAddress!, into: &rows)
-            XCTAssertEqual(rows.sorted(), [0, 1, 3])
+            XCTAssertEqual(within(tree, origin, 25), [0, 1, 3])
         }
     }
 
@@ -73,5 +83,24 @@ final class KDTreeTests: XCTestCase {
             XCTAssertEqual(d2[i].bitPattern, all[best].bitPattern)
         }
         XCTAssertEqual(KDTree(Matrix(rows: 0, cols: 3)).nearest(queries).rows.first, -1)
+    }
+}
+
+extension KDTreeTests {
+    /// Every inner node's rows are its children's; no two points of a node are farther apart
+    /// than its squared diameter says.
+    func testNodesPartitionTheRowsAndBoundTheirDiameters() {
+        let x = data(rows: 700, cols: 3, seed: 5)
+        let tree = KDTree(x, leafSize: 16)
+        XCTAssertEqual(tree.rows(of: 0).map(Int.init).sorted(), Array(0 ..< 700))
+        for node in 0 ..< tree.nodeCount {
+            let rows = tree.rows(of: node).map(Int.init)
+            if let (a, b) = tree.children(of: node) {
+                XCTAssertEqual(rows.sorted(), (tree.rows(of: a) + tree.rows(of: b)).map(Int.init).sorted())
+            } else {
+                XCTAssertLessThanOrEqual(rows.count, 16)
+                for i in rows { for j in rows { XCTAssertLessThanOrEqual(bruteForce(x, x.row(i))[j], tree.squaredDiameter(node)) } }
+            }
+        }
     }
 }
