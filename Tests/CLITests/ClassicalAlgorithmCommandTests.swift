@@ -11,9 +11,12 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
         }
     }
 
-    private func artifactHashes(_ id: String, ledger: String) throws -> [String] {
-        let show = try json(try seglab("show", id, "--ledger", ledger, "--format", "json").stdout) as! [String: Any]
-        return (show["artifacts"] as! [[String: Any]]).map { "\($0["name"]!)=\($0["sha256"]!)" }
+    private func show(_ id: String, ledger: String) throws -> [String: Any] {
+        try json(try seglab("show", id, "--ledger", ledger, "--format", "json").stdout) as! [String: Any]
+    }
+
+    private func artifactHashes(_ show: [String: Any]) -> [String] {
+        (show["artifacts"] as! [[String: Any]]).map { "\($0["name"]!)=\($0["sha256"]!)" }
     }
 
     func testGridOfEveryClassicalAlgorithmIsReproducible() throws {
@@ -33,14 +36,13 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
         XCTAssertTrue(one.stderr.contains("14 completed"), one.stderr)
         XCTAssertEqual(try seglab("run", "e.json", "--jobs", "2", "--ledger", "two.sqlite", "--results", "r2").status, 0)
         for run in runs {
-            let hashes = try artifactHashes(run.id, ledger: "one.sqlite")
-            XCTAssertEqual(hashes.count, 4)
-            XCTAssertEqual(hashes, try artifactHashes(run.id, ledger: "two.sqlite"), "\(run.algorithm) \(run.params)")
+            let show = try show(run.id, ledger: "one.sqlite")
+            XCTAssertEqual(artifactHashes(show).count, 4)
+            XCTAssertEqual(artifactHashes(show), artifactHashes(try self.show(run.id, ledger: "two.sqlite")), "\(run.algorithm) \(run.params)")
             let verify = try seglab("rerun", run.id, "--verify", "--ledger", "one.sqlite")
             XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
             XCTAssertFalse(verify.stdout.contains("different"), verify.stdout)
 
-            let show = try json(try seglab("show", run.id, "--ledger", "one.sqlite", "--format", "json").stdout) as! [String: Any]
             let metrics = show["metrics"] as! [String: Any]
             XCTAssertNotNil(metrics["noise_fraction"])
             let clusters = (show["clusters"] as! [[String: Any]]).map { $0["cluster"] as! Int }
@@ -54,6 +56,26 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
             default:
                 XCTAssertEqual(clusters, Array(0 ..< (run.params["k"] as! Int)))
             }
+        }
+    }
+
+    /// complete and average linkage hold n(n−1)/2 distances: on 200,000 customers (149 GiB)
+    /// they are refused before the grid starts, with the estimate and the advice; nothing is
+    /// fitted, so this takes seconds.
+    func testCompleteLinkageOnTwoHundredThousandCustomersIsRefusedUpFront() throws {
+        try write("e.json", """
+        {"name": "big", "seed": 1, "data": {"synthetic": {"customers": 200000, "segments": 3, "seed": 2}},
+         "feature_sets": {"rfm": {"columns": ["recency_days", "frequency", "monetary"]}},
+         "algorithms": {"agglomerative": {"k": 3, "linkage": ["complete", "average"]}}}
+        """)
+        let r = try seglab("run", "e.json")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        for run in try plannedIDs("e.json") {
+            let show = try json(try seglab("show", run.id, "--format", "json").stdout) as! [String: Any]
+            XCTAssertEqual(show["status"] as? String, "failed")
+            let reason = show["error"] as? String ?? ""
+            XCTAssertTrue(reason.hasPrefix("refused before starting: agglomerative on 200000 × 3 needs an estimated 149.0 GiB of memory"), reason)
+            XCTAssertTrue(reason.hasSuffix("; use linkage ward or single (O(n) memory), birch, or a smaller sample"), reason)
         }
     }
 
