@@ -3,7 +3,8 @@ import XCTest
 import SeglabTestSupport
 
 /// BIRCH, DBSCAN and agglomerative clustering through the real binary: every run recorded,
-/// artifacts independent of `--jobs`, `rerun --verify`, and `assign` with each model.
+/// artifacts independent of `--jobs`, `rerun --verify`, and `assign` with each model. (The
+/// small version of `experiments/every_algorithm_100k.json`.)
 final class ClassicalAlgorithmCommandTests: CLITestCase {
     private func plannedIDs(_ file: String) throws -> [(id: String, algorithm: String, params: [String: Any])] {
         (try json(try seglab("plan", file, "--format", "json").stdout) as! [[String: Any]]).map {
@@ -24,16 +25,17 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
         {"name": "classic", "seed": 3,
          "data": {"synthetic": {"customers": 500, "segments": 3, "seed": 5}},
          "feature_sets": {"rfm": {"columns": ["recency_days", "frequency", "monetary"], "log1p": ["frequency", "monetary"]}},
-         "algorithms": {"birch": {"k": [null, 3], "threshold": [0.4, 0.8]},
+         "algorithms": {"kmeans": {"k": 3},
+                        "birch": {"k": [null, 3], "threshold": [0.4, 0.8]},
                         "dbscan": {"eps": [0.25, 0.5], "min_samples": 8},
                         "agglomerative": {"k": [2, 4], "linkage": ["ward", "complete", "average", "single"]}}}
         """)
         let runs = try plannedIDs("e.json")
-        XCTAssertEqual(runs.count, 4 + 2 + 8)
+        XCTAssertEqual(runs.count, 1 + 4 + 2 + 8)
         XCTAssertTrue(runs.contains { $0.algorithm == "birch" && $0.params["k"] is NSNull })
         let one = try seglab("run", "e.json", "--jobs", "1", "--ledger", "one.sqlite", "--results", "r1")
         XCTAssertEqual(one.status, 0, one.stderr)
-        XCTAssertTrue(one.stderr.contains("14 completed"), one.stderr)
+        XCTAssertTrue(one.stderr.contains("15 completed"), one.stderr)
         XCTAssertEqual(try seglab("run", "e.json", "--jobs", "2", "--ledger", "two.sqlite", "--results", "r2").status, 0)
         for run in runs {
             let show = try show(run.id, ledger: "one.sqlite")
