@@ -63,12 +63,15 @@ def seglab_side(grid, data, n, jobs, work):
     subprocess.run([binary, "run", path, "--jobs", str(jobs), "--ledger", ledger,
                     "--results", os.path.join(work, "results")], check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024
+    # CPU seconds hardly move with other processes' load, unlike the wall time.
+    cpu = usage.ru_utime + usage.ru_stime
     import sqlite3
     db = sqlite3.connect(ledger)
     runs, fit = db.execute("SELECT count(*), sum(value) FROM metrics WHERE name = 'fit_seconds'").fetchone()
     failed = db.execute("SELECT count(*) FROM runs WHERE status <> 'completed'").fetchone()[0]
-    return dict(wall=wall, runs=runs, fit=fit or 0.0, failed=failed, peak_mb=peak_mb)
+    return dict(wall=wall, runs=runs, fit=fit or 0.0, failed=failed, peak_mb=peak_mb, cpu=cpu)
 
 
 def sklearn_minibatch(data, n):
@@ -135,7 +138,8 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         s = seglab_side(args.grid, data, n, args.jobs, work)
         print(f"seglab   {args.grid:9s} {args.size:>4s}: {s['runs']} runs ({s['failed']} not completed) "
-              f"in {s['wall']:.2f} s whole process (fits {s['fit']:.2f} s), peak RSS {s['peak_mb']:.0f} MB", flush=True)
+              f"in {s['wall']:.2f} s whole process (fits {s['fit']:.2f} s; CPU {s['cpu']:.2f} s), "
+              f"peak RSS {s['peak_mb']:.0f} MB; load: {os.getloadavg()[0]:.2f}", flush=True)
         if args.skip_sklearn:
             return
         k = sklearn_side(args.grid, data, n, args.sklearn_budget_s, work)
