@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
-        // ClusteringTests reads Fixtures/ (scikit-learn labels made by its script) through #filePath.
+        // ClusteringTests reads Fixtures/ (scikit-learn labels and GMM fits made by their scripts) through #filePath.
         .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),

@@ -2,6 +2,8 @@
 public enum AlgorithmRegistry {
     public static let all: [any ClusteringAlgorithm.Type] = [
         KMeans.self,
+        GaussianMixture.self,
+        MiniBatchKMeans.self,
         AutoencoderKMeans.self,
         DEC.self,
         Birch.self,

@@ -21,7 +21,7 @@ public struct KMeans: ClusteringAlgorithm {
                       help: "initial centres: greedy k-means++ or k distinct random rows"),
         ParameterSpec("n_init", .int(min: 1, max: 10_000), default: .derived { resolved in
             resolved["init"] == .string(Initialization.random.rawValue) ? .int(10) : .int(1)
-        }, help: "restarts, keeping the lowest inertia (default 1 for k-means++, 10 for random)"),
+        }, help: "restarts, keeping the lowest inertia", defaultDescription: "1 for k-means++, 10 for random"),
         ParameterSpec("max_iter", .int(min: 1, max: 1_000_000), default: .value(.int(300)),
                       help: "Lloyd iterations per restart"),
         ParameterSpec("tol", .real(min: 0, max: .infinity, minExclusive: false), default: .value(.real(1e-4)),
@@ -185,6 +185,11 @@ public struct KMeans: ClusteringAlgorithm {
     /// row; each next one is the best of `2 + ⌊ln k⌋` rows drawn with probability ∝ D²,
     /// "best" meaning the lowest resulting potential (first candidate on ties).
     func kMeansPlusPlus(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
+        x.selectingRows(kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng))
+    }
+
+    /// The rows `kMeansPlusPlus` picks, in the order it picks them.
+    func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> [Int] {
         let n = x.rows, d = x.cols
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
@@ -228,7 +233,7 @@ public struct KMeans: ClusteringAlgorithm {
             let toBest = PackedCenters(x.selectingRows([candidates[bestTrial]])).nearest(x, xNorms: xNorms).minSqDist
             for i in 0 ..< n where toBest[i] < closest[i] { closest[i] = toBest[i] }
         }
-        return x.selectingRows(chosen)
+        return chosen
     }
 
     /// numpy's `searchsorted(cumulative, target)` (first index whose value is ≥ target),

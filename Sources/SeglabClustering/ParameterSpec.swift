@@ -33,9 +33,14 @@ public struct ParameterSpec: Sendable {
     /// Whether JSON `null` is a value of this parameter (its meaning is in `help`).
     public var nullable: Bool
     public var help: String
+    /// The default in words, for defaults that cannot be printed as one value (`.derived`, or a
+    /// `null` that stands for a rule), as `seglab algorithms` shows it.
+    public var defaultDescription: String?
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: Default, nullable: Bool = false, help: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: Default, nullable: Bool = false, help: String,
+                defaultDescription: String? = nil) {
         self.name = name; self.kind = kind; self.defaultValue = defaultValue; self.nullable = nullable; self.help = help
+        self.defaultDescription = defaultDescription
     }
 }
 
