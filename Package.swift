@@ -99,8 +99,9 @@ let package = Package(
         ]),
         .testTarget(name: "RunnerTests", dependencies: ["SeglabRunner", "SeglabLedger", "SeglabClustering", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),
         // GRDB directly too: the end-to-end harnesses inspect the ledger the binary wrote.
+        // SeglabClustering: the algorithms listing is checked against the registry itself.
         .testTarget(name: "CLITests", dependencies: [
-            "SeglabTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            "SeglabTestSupport", "SeglabClustering", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Seeded mutation fuzzers of the experiment parser and the CSV loaders (README "Fuzzing").
         .testTarget(name: "FuzzTests", dependencies: ["SeglabRunner", "SeglabData", "SeglabNumerics", "SeglabTestSupport"]),

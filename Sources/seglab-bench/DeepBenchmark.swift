@@ -86,8 +86,9 @@ private struct TimedFit {
 
 private final class Marks: @unchecked Sendable { var list = [TimedFit.Mark]() }
 
-/// CPU seconds of every thread of the process so far (user + system).
-private func processCPUSeconds() -> Double {
+/// CPU seconds of every thread of the process so far (user + system); wall time alone
+/// misleads on a busy machine.
+func processCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

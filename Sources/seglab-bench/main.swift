@@ -17,7 +17,12 @@ case "deep":
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(2)
     }
+case "gmm":
+    do { try mixtureBenchmark(arguments: Array(arguments.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(2)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: seglab-bench kernels [--data PATH] [--labels PATH] [--runs N] | ingest ... | tsne [--data NAME|PATH] [--runs N] [--workers N] | deep ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: seglab-bench kernels [--data PATH] [--labels PATH] [--runs N] | ingest ... | gmm ... | tsne [--data NAME|PATH] [--runs N] [--workers N] | deep ...\n".utf8))
     exit(2)
 }

@@ -33,7 +33,8 @@ public enum RunIdentity {
         .object(p.values.map { ($0.key, json($0.value)) })
     }
 
-    static func json(_ v: ParamValue) -> JSONValue {
+    /// A parameter value as JSON.
+    public static func json(_ v: ParamValue) -> JSONValue {
         switch v {
         case .int(let i): return .int(i)
         case .real(let d): return .real(d)
