@@ -87,7 +87,8 @@ let package = Package(
         // DataTests reads Fixtures/ through #filePath; the generator script and JSON are not sources.
         .testTarget(name: "DataTests", dependencies: ["SeglabData", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
         // ClusteringTests reads Fixtures/ (scikit-learn labels and GMM fits made by their scripts) through #filePath.
-        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport"],
+        .testTarget(name: "ClusteringTests", dependencies: ["SeglabClustering", "SeglabMetrics", "SeglabNeural", "SeglabNumerics", "SeglabTestSupport",
+                                                           .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["SeglabMetrics", "SeglabNumerics", "SeglabTestSupport"]),
         // EmbeddingTests reads Fixtures/ (scikit-learn's KL divergences and one gradient) through #filePath.

@@ -103,4 +103,43 @@ final class MiniBatchKMeansTests: XCTestCase {
         XCTAssertThrowsError(try MiniBatchKMeans(k: 5).fit(Matrix(rowArrays: [[0], [1], [2]]), rng: &rng, context: .detached()))
         XCTAssertThrowsError(try MiniBatchKMeans(k: 2).fit(Matrix(rowArrays: [[0], [.infinity], [2]]), rng: &rng, context: .detached()))
     }
+
+    /// Quality against scikit-learn's `MiniBatchKMeans` (every default, random_state 0..19) on
+    /// six reference sets × k in 2, 3, 4, 5, 6, 8 (`Fixtures/expected_minibatch.json`, from
+    /// `make_minibatch_fixtures.py`), seglab with 20 seeds per case.
+    ///
+    /// Why distributions, not one fit: mini-batch inertia depends on the random batches, and
+    /// scikit-learn's own 20 seeds spread from the Lloyd optimum to 1.87 × it (blobs_20k,
+    /// k = 4); on data with two basins the median of 20 lands in either (blobs_20k, k = 3:
+    /// with one set of seeds seglab's median was 11 % above scikit-learn's, its mean 3 %). So:
+    /// - per case, seglab's median ≤ scikit-learn's 90th percentile (18th of 20): never worse
+    ///   than scikit-learn's own spread;
+    /// - over the 36 cases, the geometric mean of seglab median / scikit-learn median ≤ 1.02
+    ///   (1.003 with these seeds): as good on the whole, to 2 %.
+    func testQualityAgainstScikitLearn() throws {
+        try SharedFixtures.require("reference/blobs_20k.csv")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/expected_minibatch.json")
+        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var logRatios = [Double]()
+        for (name, entry) in (fixture["datasets"] as! [String: [String: Any]]).sorted(by: { $0.key < $1.key }) {
+            let data = try Data(contentsOf: SharedFixtures.referenceDir.appendingPathComponent("\(name).csv"))
+            XCTAssertEqual(GaussianMixtureTests.sha256(data), entry["sha256"] as? String, "\(name).csv is not the file the fixture measured")
+            let (x, _) = try SharedFixtures.referenceDataset(name)
+            for run in entry["runs"] as! [[String: Any]] {
+                let k = run["k"] as! Int
+                let sklearn = (run["inertia"] as! [Double]).sorted()
+                let mine = try (0 ..< 20).map { seed -> Double in
+                    var rng = Xoshiro256StarStar(seed: UInt64(seed), stream: "\(name).\(k)")
+                    return try MiniBatchKMeans(k: k).fit(x, rng: &rng, context: .detached()).metrics["inertia"]!
+                }.sorted()
+                let median = (mine[9] + mine[10]) / 2
+                XCTAssertLessThanOrEqual(median, sklearn[17], "\(name) k=\(k)")
+                logRatios.append(log(median / (run["median"] as! Double)))
+            }
+        }
+        XCTAssertEqual(logRatios.count, 36)
+        let geometricMean = exp(logRatios.reduce(0, +) / Double(logRatios.count))
+        XCTAssertLessThanOrEqual(geometricMean, 1.02)
+        print("minibatch_kmeans vs scikit-learn: geometric mean of median inertia ratios \(geometricMean)")
+    }
 }

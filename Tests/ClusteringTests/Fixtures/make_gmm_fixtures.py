@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
-"""scikit-learn's GaussianMixture on seglab's own generated data, for
-ClusteringTests/GaussianMixtureTests.swift (testEMMatchesScikitLearnFromTheSameStart,
-testQualityOnGeneratedData).
+"""scikit-learn's GaussianMixture on seglab's own generated data and on the shared
+reference sets, for ClusteringTests/GaussianMixtureTests.swift.
 
 Writes expected_gmm.json beside this script: the data (700 customers-like rows in 4
 dimensions, written with repr(), so Swift reads back the same bits), then
@@ -13,21 +12,39 @@ dimensions, written with repr(), so Swift reads back the same bits), then
   lower_bound, score, bic, aic, n_parameters, weights, means, precisions_cholesky. Also two
   cut-short fits (max_iter=3) that stop unconverged.
 - `default_fits`: GaussianMixture(k, covariance_type, random_state=0) as a user would call
-  it (k-means init from NumPy's generator): score, bic, aic, n_parameters.
+  it (k-means init from NumPy's generator), k 2..5: score, bic, aic, n_parameters, and how
+  scikit-learn's own single initialisations fare (below).
+- `reference_restarts`: the same for each GMM fixture of ../shared/reference (5 data sets,
+  k 2..5 × covariance type; read from there and identified by SHA-256, not copied).
 
-    python3 make_gmm_fixtures.py        # a few seconds; scikit-learn 1.9.1, numpy 2.4.6
+How single initialisations fare: GaussianMixture(k, covariance_type, random_state=r) for
+r = 0..99, each scored with `score`: `reach_rate`, the share of the 100 fits whose score is
+≥ the random_state=0 score − 1e-3 (r = 0 counts), and `worst`, the lowest score among them
+(the poorest local optimum a single initialisation lands in).
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 make_gmm_fixtures.py [--shared ../../../../shared]
+
+One thread each for OpenMP and BLAS: on a busy 2-core machine scikit-learn's two OpenMP
+threads spin-wait for each other and a fit takes 20x the CPU; other thread counts change
+only the last bits of sums (as ../shared/reference/README.md notes), far below the tests'
+tolerances.
 """
+import argparse
+import hashlib
 import json
 import os
 import warnings
 
 import numpy as np
+import pandas as pd
 import sklearn
 from sklearn.cluster import KMeans
 from sklearn.mixture import GaussianMixture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COVARIANCES = ["full", "tied", "diag", "spherical"]
+REFERENCE_SETS = ["iris", "wine", "moons_1k", "blobs_2k", "customers_5k"]
+RESTARTS = 100
 
 
 def make_data(n=700, seed=13):
@@ -67,7 +84,37 @@ def summary(g, X):
                 precisions_cholesky=np.asarray(g.precisions_cholesky_).ravel().tolist())
 
 
+def restarts(X, k, cov, score):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = [GaussianMixture(n_components=k, covariance_type=cov, random_state=r).fit(X).score(X)
+                  for r in range(RESTARTS)]
+    return dict(restarts=RESTARTS, reach_rate=sum(s >= score - 1e-3 for s in scores) / RESTARTS, worst=min(scores))
+
+
+def reference_restarts(shared):
+    out = {}
+    for name in REFERENCE_SETS:
+        path = os.path.join(shared, "reference", f"{name}.csv")
+        with open(path, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        with open(os.path.join(shared, "reference", f"expected_{name}.json")) as f:
+            expected = json.load(f)["gmm"]["runs"]
+        df = pd.read_csv(path)
+        X = df[[c for c in df.columns if c.startswith("x")]].to_numpy()
+        runs = []
+        for run in expected:
+            k, cov = run["k"], run["covariance_type"]
+            runs.append(dict(k=k, covariance=cov, score=run["score"], **restarts(X, k, cov, run["score"])))
+            print(name, k, cov, runs[-1]["reach_rate"], flush=True)
+        out[name] = dict(sha256=sha, runs=runs)
+    return out
+
+
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "..", "..", "shared"))
+    args = ap.parse_args()
     X = make_data()
     out = dict(generated_by=f"make_gmm_fixtures.py with scikit-learn {sklearn.__version__}, numpy {np.__version__}",
                x=X.tolist(), from_labels=[], default_fits=[])
@@ -85,7 +132,9 @@ def main():
         for cov in COVARIANCES:
             g = GaussianMixture(n_components=k, covariance_type=cov, random_state=0).fit(X)
             s = summary(g, X)
-            out["default_fits"].append(dict(k=k, covariance=cov, **{key: s[key] for key in ("score", "bic", "aic", "n_parameters")}))
+            out["default_fits"].append(dict(k=k, covariance=cov, **{key: s[key] for key in ("score", "bic", "aic", "n_parameters")},
+                                            **restarts(X, k, cov, s["score"])))
+    out["reference_restarts"] = reference_restarts(args.shared)
     with open(os.path.join(HERE, "expected_gmm.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

@@ -8,7 +8,9 @@ of the reference K-Means grid (2, 3, 4, 5, 6, 8): `MiniBatchKMeans(n_clusters=k,
 random_state=r).fit(X).inertia_` for r = 0..19 (every other parameter at its default), with
 their median. Writes expected_minibatch.json beside this script.
 
-    python3 make_minibatch_fixtures.py [--shared ../../../../shared]    # about 20 s
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 make_minibatch_fixtures.py [--shared ../../../../shared]
+
+One thread each (see make_gmm_fixtures.py); other thread counts change only the last bits.
 """
 import argparse
 import hashlib
