@@ -76,40 +76,47 @@ struct MixtureDensity: Sendable {
         SIMD8(_log(v[0]), _log(v[1]), _log(v[2]), _log(v[3]), _log(v[4]), _log(v[5]), _log(v[6]), _log(v[7]))
     }
 
+    /// For each block of `rows` in order: its weighted log-densities into `lp[0 ..< k]`, then
+    /// `body(block, its rows, lp, scratch of d vectors)`.
+    @inline(__always)
+    private func forEachBlock(_ x: RowBlocks, rows: Range<Int>,
+                              _ body: (Int, UnsafePointer<SIMD8<Double>>, UnsafeMutablePointer<SIMD8<Double>>,
+                                       UnsafeMutablePointer<SIMD8<Double>>) -> Void) {
+        let lp = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: k)
+        let diff = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: d)
+        defer { lp.deallocate(); diff.deallocate() }
+        x.storage.withUnsafeBufferPointer { xs in
+            means.withUnsafeBufferPointer { mp in
+                factors.withUnsafeBufferPointer { fp in
+                    constants.withUnsafeBufferPointer { cp in
+                        for b in RowBlocks.blocks(of: rows) {
+                            let xb = xs.baseAddress! + b * d
+                            logDensities(xb, means: mp.baseAddress!, factors: fp.baseAddress!, constants: cp.baseAddress!,
+                                         diff: diff, into: lp)
+                            body(b, xb, lp, diff)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// One E-step over every row: Σ log p(x) and the responsibility-weighted sums about the
     /// component means that the M-step needs (scikit-learn's `_e_step` then the sums of
     /// `_estimate_gaussian_parameters`, fused into one pass over the data).
     func expectation(_ x: RowBlocks) -> MixtureStatistics {
         precondition(x.dims == d)
         let partial = Parallel.mapChunks(count: x.rows, chunkSize: Self.rowChunk) { rows -> MixtureStatistics in
-            var acc = MixtureAccumulator(k: k, d: d, triangular: triangular)
-            var lp = [SIMD8<Double>](repeating: .zero, count: k)
-            var diff = [SIMD8<Double>](repeating: .zero, count: d)
+            let acc = MixtureAccumulator(k: k, d: d, triangular: triangular)
             var logLikelihood = SIMD8<Double>.zero
-            x.storage.withUnsafeBufferPointer { xs in
-                means.withUnsafeBufferPointer { mp in
-                    factors.withUnsafeBufferPointer { fp in
-                        constants.withUnsafeBufferPointer { cp in
-                            lp.withUnsafeMutableBufferPointer { lpp in
-                                diff.withUnsafeMutableBufferPointer { dp in
-                                    for b in RowBlocks.blocks(of: rows) {
-                                        let xb = xs.baseAddress! + b * d
-                                        logDensities(xb, means: mp.baseAddress!, factors: fp.baseAddress!, constants: cp.baseAddress!,
-                                                     diff: dp.baseAddress!, into: lpp.baseAddress!)
-                                        let (m, s) = exponentiate(lpp.baseAddress!)
-                                        let valid = x.validLanes(block: b)
-                                        let inverse = 1 / s
-                                        for c in 0 ..< k {
-                                            lpp[c] = (lpp[c] * inverse).replacing(with: 0, where: .!valid)
-                                        }
-                                        logLikelihood += (m + Self.log8(s)).replacing(with: 0, where: .!valid)
-                                        acc.add(xb, responsibilities: UnsafePointer(lpp.baseAddress!), reference: mp.baseAddress!,
-                                                diff: dp.baseAddress!)
-                                    }
-                                }
-                            }
-                        }
-                    }
+            means.withUnsafeBufferPointer { mp in
+                forEachBlock(x, rows: rows) { b, xb, lp, diff in
+                    let (m, s) = exponentiate(lp)
+                    let valid = x.validLanes(block: b)
+                    let inverse = 1 / s
+                    for c in 0 ..< k { lp[c] = (lp[c] * inverse).replacing(with: 0, where: .!valid) }
+                    logLikelihood += (m + Self.log8(s)).replacing(with: 0, where: .!valid)
+                    acc.add(xb, responsibilities: UnsafePointer(lp), reference: mp.baseAddress!, diff: diff)
                 }
             }
             var stats = acc.reduced()
@@ -128,36 +135,20 @@ struct MixtureDensity: Sendable {
         let partial = labels.withUnsafeMutableBufferPointer { lb in
             probabilities.withUnsafeMutableBufferPointer { pb in
                 Parallel.mapChunks(count: x.rows, chunkSize: Self.rowChunk) { rows -> Double in
-                    var lp = [SIMD8<Double>](repeating: .zero, count: k)
-                    var diff = [SIMD8<Double>](repeating: .zero, count: d)
                     var logLikelihood = SIMD8<Double>.zero
-                    x.storage.withUnsafeBufferPointer { xs in
-                        means.withUnsafeBufferPointer { mp in
-                            factors.withUnsafeBufferPointer { fp in
-                                constants.withUnsafeBufferPointer { cp in
-                                    lp.withUnsafeMutableBufferPointer { lpp in
-                                        diff.withUnsafeMutableBufferPointer { dp in
-                                            for b in RowBlocks.blocks(of: rows) {
-                                                logDensities(xs.baseAddress! + b * d, means: mp.baseAddress!, factors: fp.baseAddress!,
-                                                             constants: cp.baseAddress!, diff: dp.baseAddress!, into: lpp.baseAddress!)
-                                                var best = lpp[0], label = SIMD8<Int64>.zero
-                                                for c in 1 ..< k {
-                                                    let better = lpp[c] .> best
-                                                    best = best.replacing(with: lpp[c], where: better)
-                                                    label = label.replacing(with: Int64(c), where: better)
-                                                }
-                                                let (m, s) = exponentiate(lpp.baseAddress!)
-                                                logLikelihood += (m + Self.log8(s)).replacing(with: 0, where: .!x.validLanes(block: b))
-                                                for lane in 0 ..< min(8, x.rows - b * 8) {
-                                                    lb[b * 8 + lane] = Int(label[lane])
-                                                    // The chosen component has the largest log-density, so its exp(lp − max) is 1.
-                                                    pb[b * 8 + lane] = 1 / s[lane]
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+                    forEachBlock(x, rows: rows) { b, _, lp, _ in
+                        var best = lp[0], label = SIMD8<Int64>.zero
+                        for c in 1 ..< k {
+                            let better = lp[c] .> best
+                            best = best.replacing(with: lp[c], where: better)
+                            label = label.replacing(with: Int64(c), where: better)
+                        }
+                        let (m, s) = exponentiate(lp)
+                        logLikelihood += (m + Self.log8(s)).replacing(with: 0, where: .!x.validLanes(block: b))
+                        for lane in 0 ..< min(8, x.rows - b * 8) {
+                            lb[b * 8 + lane] = Int(label[lane])
+                            // The chosen component has the largest log-density, so its exp(lp − max) is 1.
+                            pb[b * 8 + lane] = 1 / s[lane]
                         }
                     }
                     return MixtureAccumulator.sumLanes(logLikelihood)
@@ -201,7 +192,7 @@ struct MixtureStatistics: Sendable {
         let d = x.dims
         precondition(reference.count == k * d)
         let partial = Parallel.mapChunks(count: x.rows, chunkSize: MixtureDensity.rowChunk) { rows -> MixtureStatistics in
-            var acc = MixtureAccumulator(k: k, d: d, triangular: triangular)
+            let acc = MixtureAccumulator(k: k, d: d, triangular: triangular)
             var r = [SIMD8<Double>](repeating: .zero, count: k)
             var diff = [SIMD8<Double>](repeating: .zero, count: d)
             x.storage.withUnsafeBufferPointer { xs in
@@ -242,51 +233,53 @@ struct MixtureStatistics: Sendable {
     }
 }
 
-/// One chunk's running sums, one SIMD lane per row position in a block.
-struct MixtureAccumulator {
+/// One chunk's running sums, one SIMD lane per row position in a block. A class over raw
+/// storage, so adding a block touches no array bookkeeping.
+final class MixtureAccumulator {
     let k: Int, d: Int, triangular: Bool
-    var mass: [SIMD8<Double>]
-    var sums: [SIMD8<Double>]
-    var scatter: [SIMD8<Double>]
+    private let size: Int
+    private let mass: UnsafeMutablePointer<SIMD8<Double>>
+    private let sums: UnsafeMutablePointer<SIMD8<Double>>
+    private let scatter: UnsafeMutablePointer<SIMD8<Double>>
 
     init(k: Int, d: Int, triangular: Bool) {
         self.k = k; self.d = d; self.triangular = triangular
-        mass = [SIMD8<Double>](repeating: .zero, count: k)
-        sums = [SIMD8<Double>](repeating: .zero, count: k * d)
-        scatter = [SIMD8<Double>](repeating: .zero, count: k * MixtureStatistics.scatterSize(d: d, triangular: triangular))
+        size = MixtureStatistics.scatterSize(d: d, triangular: triangular)
+        mass = .allocate(capacity: k)
+        mass.initialize(repeating: .zero, count: k)
+        sums = .allocate(capacity: k * d)
+        sums.initialize(repeating: .zero, count: k * d)
+        scatter = .allocate(capacity: k * size)
+        scatter.initialize(repeating: .zero, count: k * size)
+    }
+
+    deinit {
+        mass.deallocate(); sums.deallocate(); scatter.deallocate()
     }
 
     /// Adds one block of rows with responsibilities `r[0 ..< k]` (zero in lanes that are not rows).
     @inline(__always)
-    mutating func add(_ xb: UnsafePointer<SIMD8<Double>>, responsibilities r: UnsafePointer<SIMD8<Double>>,
-                      reference: UnsafePointer<Double>, diff: UnsafeMutablePointer<SIMD8<Double>>) {
-        let k = self.k, d = self.d, triangular = self.triangular
-        let size = MixtureStatistics.scatterSize(d: d, triangular: triangular)
-        mass.withUnsafeMutableBufferPointer { mp in
-            sums.withUnsafeMutableBufferPointer { sp in
-                scatter.withUnsafeMutableBufferPointer { cp in
-                    for c in 0 ..< k {
-                        let rc = r[c]
-                        mp[c] += rc
-                        let ref = reference + c * d
-                        for f in 0 ..< d { diff[f] = xb[f] - SIMD8(repeating: ref[f]) }
-                        let s = sp.baseAddress! + c * d
-                        var v = cp.baseAddress! + c * size
-                        if triangular {
-                            for j in 0 ..< d {
-                                let t = rc * diff[j]
-                                s[j] += t
-                                for l in 0 ... j { v[l] += t * diff[l] }
-                                v += j + 1
-                            }
-                        } else {
-                            for f in 0 ..< d {
-                                let t = rc * diff[f]
-                                s[f] += t
-                                v[f] += t * diff[f]
-                            }
-                        }
-                    }
+    func add(_ xb: UnsafePointer<SIMD8<Double>>, responsibilities r: UnsafePointer<SIMD8<Double>>,
+             reference: UnsafePointer<Double>, diff: UnsafeMutablePointer<SIMD8<Double>>) {
+        for c in 0 ..< k {
+            let rc = r[c]
+            mass[c] += rc
+            let ref = reference + c * d
+            for f in 0 ..< d { diff[f] = xb[f] - SIMD8(repeating: ref[f]) }
+            let s = sums + c * d
+            var v = scatter + c * size
+            if triangular {
+                for j in 0 ..< d {
+                    let t = rc * diff[j]
+                    s[j] += t
+                    for l in 0 ... j { v[l] += t * diff[l] }
+                    v += j + 1
+                }
+            } else {
+                for f in 0 ..< d {
+                    let t = rc * diff[f]
+                    s[f] += t
+                    v[f] += t * diff[f]
                 }
             }
         }
@@ -300,9 +293,9 @@ struct MixtureAccumulator {
 
     func reduced() -> MixtureStatistics {
         var s = MixtureStatistics(k: k, d: d, triangular: triangular)
-        s.mass = mass.map(Self.sumLanes)
-        s.sums = sums.map(Self.sumLanes)
-        s.scatter = scatter.map(Self.sumLanes)
+        s.mass = (0 ..< k).map { Self.sumLanes(mass[$0]) }
+        s.sums = (0 ..< k * d).map { Self.sumLanes(sums[$0]) }
+        s.scatter = (0 ..< k * size).map { Self.sumLanes(scatter[$0]) }
         return s
     }
 }
