@@ -3,7 +3,7 @@
 modules aside), so the layering comment there is the real dependency graph."""
 import glob, json, re, subprocess, sys
 
-SYSTEM = {"Foundation", "FoundationXML", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Musl", "XCTest"}
+SYSTEM = {"Foundation", "FoundationXML", "FoundationNetworking", "Dispatch", "Glibc", "Darwin", "Musl", "Synchronization", "XCTest"}
 package = json.loads(subprocess.run(["swift", "package", "dump-package"], check=True, capture_output=True, text=True).stdout)
 problems = []
 for target in package["targets"]:

@@ -5,6 +5,7 @@ import XCTest
 @testable import SeglabClustering
 import SeglabNumerics
 import SeglabTestSupport
+import Synchronization
 
 final class GaussianMixtureTests: XCTestCase {
     /// Three elongated, rotated clusters in 3 dimensions, more rows than one chunk.
@@ -86,14 +87,13 @@ final class GaussianMixtureTests: XCTestCase {
         let gmm = GaussianMixture(k: 4, covariance: .full, maxIter: 15)
         var solo = Xoshiro256StarStar(seed: 8)
         let reference = try gmm.fit(x, rng: &solo, context: .detached())
-        var results = [ClusteringFit<GaussianMixtureModel>?](repeating: nil, count: 3)
-        let lock = NSLock()
+        let results = Mutex([ClusteringFit<GaussianMixtureModel>?](repeating: nil, count: 3))
         DispatchQueue.concurrentPerform(iterations: 3) { t in
             var rng = Xoshiro256StarStar(seed: 8)
             let fit = try! gmm.fit(x, rng: &rng, context: .detached())
-            lock.lock(); results[t] = fit; lock.unlock()
+            results.withLock { $0[t] = fit }
         }
-        for r in results {
+        for r in results.withLock({ $0 }) {
             XCTAssertEqual(r!.labels, reference.labels)
             XCTAssertEqual(r!.model, reference.model)
             XCTAssertEqual(r!.metrics["log_likelihood"]!.bitPattern, reference.metrics["log_likelihood"]!.bitPattern)
