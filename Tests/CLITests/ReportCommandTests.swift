@@ -50,12 +50,13 @@ final class ReportCommandTests: CLITestCase {
         XCTAssertFalse(html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"))
         for (name, bytes) in first { XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains(dir.path), "\(name) holds a path") }
         // Names on the segments, as profile.csv has them; the heat map spans init and feature set.
-        let profile = try read("results/rep/\(best)/profile.csv").split(separator: "\n").dropFirst()
-        for line in profile {
-            let name = String(line.split(separator: ",").dropLast().last!)
-            XCTAssertTrue(html.contains(name), name)
+        let profile = try csv("results/rep/\(best)/profile.csv")
+        for row in profile.rows {
+            XCTAssertTrue(html.contains(row[profile.header.firstIndex(of: "segment_name")!]), "\(row)")
+            XCTAssertTrue(html.contains(row[profile.header.firstIndex(of: "action")!]), "\(row)")
         }
-        XCTAssertTrue(html.contains("best silhouette across init and feature_set"))
+        // n_init follows from init here (K-Means' default): the map spans init and feature set.
+        XCTAssertTrue(html.contains("best silhouette across feature_set and init"), html)
         XCTAssertTrue(html.contains("No run failed."))
 
         // The same bytes again, elsewhere, and in the default folder that `seglab serve` reads.

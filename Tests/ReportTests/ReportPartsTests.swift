@@ -40,6 +40,14 @@ final class ReportPartsTests: XCTestCase {
         // One axis besides k: that axis down, k across.
         let two = AlgorithmView(name: "kmeans", runs: runs.filter { $0.param("n_init") == .int(1) })
         XCTAssertEqual(two.heatMapAxes.map { [$0.rows.name, $0.columns.name] }, ["init", "k"])
+        // An axis that follows from another (n_init from init) does not make a pair with it.
+        var derived: [RunData] = []
+        for (i, (initName, set)) in [("k-means++", "a"), ("random", "a"), ("k-means++", "b"), ("random", "b")].enumerated() {
+            let nInit = initName == "random" ? 10 : 1
+            derived.append(try run("d\(i)", set: set, #"{"init":"\#(initName)","k":3,"n_init":\#(nInit)}"#, silhouette: 0.3))
+        }
+        let pair = try XCTUnwrap(AlgorithmView(name: "kmeans", runs: derived).heatMapAxes)
+        XCTAssertEqual([pair.rows.name, pair.columns.name], ["feature_set", "init"])
         // Only k varies: no heat map.
         XCTAssertNil(AlgorithmView(name: "kmeans", runs: runs.filter { $0.param("n_init") == .int(1) && $0.param("init") == .string("random") }).heatMapAxes)
     }

@@ -41,7 +41,7 @@ enum RunCharts {
         }
         if let tsne = view.tsne {
             charts.append(ReportChart("run-\(id)-tsne", scatter(tsne, title: "Customers in t-SNE coordinates",
-                                                                x: AxisSpec("t-SNE 1", unit: "no unit"), y: AxisSpec("t-SNE 2", unit: "no unit")),
+                                                                x: AxisSpec("t-SNE 1", unit: "arbitrary units"), y: AxisSpec("t-SNE 2", unit: "arbitrary units")),
                                       caption: "\(sample), embedded by t-SNE (perplexity 30, PCA start; KL divergence \(NumberText.value(view.tsneKL))): near points are similar customers; distances between groups mean little."))
         }
         for (stage, points) in view.loss {

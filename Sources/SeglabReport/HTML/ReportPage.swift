@@ -18,6 +18,9 @@ struct ReportPage {
     /// Why a part of the report is missing (the data could not be rebuilt, …).
     var problems: [String]
 
+    /// Parameters every run shares: left out of the tables, said once under the leaderboard.
+    var shared: Set<String> { Set(data.sharedParams.map(\.name)) }
+
     /// Leaderboard rows shown on the page (the command line has them all).
     static let leaderboardRows = 20
 
@@ -85,7 +88,7 @@ struct ReportPage {
         } else {
             items.append(HTMLElement("h3", text: "Failed runs"))
             items.append(HTMLTable.make(header: ["run", "feature set", "algorithm", "parameters", "reason"],
-                                        text: failed.map { [$0.id, $0.featureSet, $0.algorithm, $0.paramsText, $0.record.error ?? ""] }))
+                                        text: failed.map { [$0.id, $0.featureSet, $0.algorithm, $0.paramsText(omitting: shared), $0.record.error ?? ""] }))
         }
         return HTMLElement("section", elements: items)
     }
@@ -170,6 +173,9 @@ struct ReportPage {
             + "seglab leaderboard --experiment \(data.record.name) ranks them"
             + (rows.count > Self.leaderboardRows ? "; the first \(Self.leaderboardRows) of \(NumberText.count(rows.count))." : ".")))
         items.append(leaderboardTable(Array(rows.prefix(Self.leaderboardRows)), stable: stable))
+        if !data.sharedParams.isEmpty {
+            items.append(HTMLElement("p", text: "Same in every run: " + data.sharedParams.map { "\($0.name)=\($0.text)" }.joined(separator: ", ") + "."))
+        }
         items.append(HTMLElement("h3", text: "Best run per algorithm"))
         items.append(leaderboardTable(data.bestPerAlgorithm, stable: stable))
         if let chart = qualityBalance { items.append(Self.figures([chart])) }
@@ -184,7 +190,7 @@ struct ReportPage {
             items.append(HTMLTable.make(header: ["best replicate", "feature set", "algorithm", "parameters", "replicates", "stability"],
                                         text: configurations.map { r in
                                             let s = data.stability[r.runID]!
-                                            return [r.runID, r.featureSet, r.algorithm, byID[r.runID]?.paramsText ?? r.paramsJSON,
+                                            return [r.runID, r.featureSet, r.algorithm, byID[r.runID]?.paramsText(omitting: shared) ?? r.paramsJSON,
                                                     String(s.replicates), s.meanARI.map { NumberText.value($0) } ?? (s.problem ?? "–")]
                                         }, numeric: [4, 5]))
         }
@@ -196,7 +202,7 @@ struct ReportPage {
         let header = ["rank", "run", "feature set", "algorithm", "parameters", "silhouette", "Davies–Bouldin", "Calinski–Harabasz",
                       "clusters", "smallest cluster"] + (stable ? ["stability"] : [])
         return HTMLTable.make(header: header, text: rows.map { r in
-            [String(r.rank), r.runID, r.featureSet, r.algorithm, byID[r.runID]?.paramsText ?? r.paramsJSON,
+            [String(r.rank), r.runID, r.featureSet, r.algorithm, byID[r.runID]?.paramsText(omitting: shared) ?? r.paramsJSON,
              NumberText.value(r.silhouette), NumberText.value(r.daviesBouldin), NumberText.value(r.calinskiHarabasz),
              r.nClusters.map(String.init) ?? "–", NumberText.share(r.minClusterShare)]
                 + (stable ? [NumberText.value(data.stability[r.runID]?.meanARI)] : [])

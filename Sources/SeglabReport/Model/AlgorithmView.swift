@@ -63,14 +63,22 @@ struct AlgorithmView: Sendable {
     }
 
     /// The heat map's axes (rows, columns): the two axes with the most values besides `k`
-    /// (the one with more values across), or, with one such axis, that axis down and `k`
-    /// across; nil when fewer than two axes vary.
+    /// (the one with more values across; ties in axis order), or, without such a pair, the
+    /// first other axis down and `k` across; nil when fewer than two axes vary. A pair where
+    /// one axis follows from the other (K-Means' default `n_init` from `init`) is skipped: its
+    /// map would be half empty.
     var heatMapAxes: (rows: (name: String, values: [JSONValue]), columns: (name: String, values: [JSONValue]))? {
         let others = axes.enumerated().filter { $0.element.name != "k" }
             .sorted { $0.element.values.count != $1.element.values.count ? $0.element.values.count > $1.element.values.count : $0.offset < $1.offset }
             .map(\.element)
-        if others.count >= 2 { return (others[1], others[0]) }
-        if let other = others.first, let k = axes.first(where: { $0.name == "k" }) { return (other, k) }
+        func independent(_ a: (name: String, values: [JSONValue]), _ b: (name: String, values: [JSONValue])) -> Bool {
+            let pairs = Set(runs.map { r in [Self.value(r, a.name), Self.value(r, b.name)].map { $0.map(RunData.text) ?? "" }.joined(separator: "\u{1}") })
+            return pairs.count > max(a.values.count, b.values.count)
+        }
+        for i in others.indices {
+            for j in others.indices where j > i && independent(others[i], others[j]) { return (others[j], others[i]) }
+        }
+        if let k = axes.first(where: { $0.name == "k" }), let other = others.first(where: { independent($0, k) }) { return (other, k) }
         return nil
     }
 

@@ -49,6 +49,14 @@ struct ExperimentData: Sendable {
 
     var completedRuns: [RunData] { runs.filter(\.completed) }
 
+    /// Parameters with one value in every run of the experiment, as "name=value", sorted: the
+    /// tables leave them out and say them once.
+    var sharedParams: [(name: String, text: String)] {
+        guard let first = runs.first else { return [] }
+        return first.params.filter { p in runs.allSatisfy { $0.param(p.key) == p.value } }
+            .map { ($0.key, RunData.text($0.value)) }
+    }
+
     /// Algorithms with a completed run, in the order the experiment declares them (then by name).
     var algorithms: [String] {
         let declared = experiment?.algorithms.map(\.name) ?? []

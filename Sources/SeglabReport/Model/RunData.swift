@@ -24,7 +24,12 @@ struct RunData: Sendable {
     }
 
     /// "k=5, init=random, n_init=10".
-    var paramsText: String { params.map { "\($0.key)=\(Self.text($0.value))" }.joined(separator: ", ") }
+    var paramsText: String { paramsText(omitting: []) }
+
+    /// The parameters but those named in `omitted` (the ones every run shares).
+    func paramsText(omitting omitted: Set<String>) -> String {
+        params.filter { !omitted.contains($0.key) }.map { "\($0.key)=\(Self.text($0.value))" }.joined(separator: ", ")
+    }
 
     /// A parameter value for people: strings without quotes, everything else as canonical JSON.
     static func text(_ v: JSONValue) -> String {

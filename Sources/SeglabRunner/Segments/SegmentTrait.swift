@@ -14,7 +14,7 @@
 /// | `avg_basket` | big baskets | small baskets |
 /// | `distinct_products` | broad range | narrow range |
 /// | `return_rate` | frequent returns | rare returns |
-/// | `days_between_orders` | long gaps | short gaps |
+/// | `days_between_orders` | long gaps | short gaps (not for a segment whose median is 1 order or fewer) |
 public struct SegmentTrait: Sendable, Equatable {
     /// The profile column the trait comes from.
     public var column: String
@@ -62,10 +62,14 @@ public struct SegmentTrait: Sendable, Equatable {
     }
 
     /// A segment's traits of at least `weak` strength, strongest first (ties in column order).
+    /// A segment of single-order customers has no "short gaps": their gap is 0 by definition
+    /// (SPEC §5), not short.
     static func traits(columns: [String], zScores: [Double], medians: [Double]) -> [SegmentTrait] {
+        let singleOrder = columns.firstIndex(of: "frequency").map { medians[$0] <= 1 } ?? false
         let all = columns.indices.compactMap { j -> SegmentTrait? in
             let z = zScores[j]
             guard z.isFinite, z.magnitude >= weak else { return nil }
+            if singleOrder && columns[j] == "days_between_orders" && z < 0 { return nil }
             return SegmentTrait(column: columns[j], high: z > 0, strength: z.magnitude,
                                 word: word(column: columns[j], high: z > 0, median: medians[j]))
         }
