@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: [
             "SeglabServer", "SeglabTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ReportTests", dependencies: ["SeglabReport", "SeglabRunner", "SeglabCharts"]),
+        .testTarget(name: "ReportTests", dependencies: ["SeglabReport", "SeglabRunner", "SeglabData", "SeglabLedger", "SeglabNumerics"]),
     ],
     // Swift 6 language mode, strict concurrency checking, for every target: none needs Swift 5.
     // The one deliberate exception to the checking is inside `Parallel` (SeglabNumerics): the

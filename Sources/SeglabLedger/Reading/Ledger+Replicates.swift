@@ -11,17 +11,17 @@ extension Ledger {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start ..< min(start + 500, ids.count)])
                 for id in chunk { result[id] = [] }
+                // Replicates share the algorithm and its parameters: those plain columns narrow
+                // the candidates before their configurations are compared.
                 let rows = try Row.fetchAll(db, sql: """
-                    WITH configuration AS (
-                        SELECT id, replicate, json_remove(json_extract(config_json, '$.run'), '$.replicate') AS config
-                        FROM runs WHERE status = 'completed')
-                    SELECT target.id AS target, c.id, c.replicate, a.name, a.path, a.sha256, a.bytes
-                    FROM runs target
-                    JOIN configuration c
-                      ON c.config = json_remove(json_extract(target.config_json, '$.run'), '$.replicate')
+                    SELECT t.id AS target, c.id, c.replicate, a.name, a.path, a.sha256, a.bytes
+                    FROM runs t
+                    JOIN runs c ON c.status = 'completed' AND c.algorithm = t.algorithm AND c.params_json = t.params_json
+                     AND json_remove(json_extract(c.config_json, '$.run'), '$.replicate')
+                       = json_remove(json_extract(t.config_json, '$.run'), '$.replicate')
                     LEFT JOIN artifacts a ON a.run_id = c.id AND a.name = 'labels.csv'
-                    WHERE target.id IN (\(databaseQuestionMarks(count: chunk.count)))
-                    ORDER BY target.id, c.replicate, c.id
+                    WHERE t.id IN (\(databaseQuestionMarks(count: chunk.count)))
+                    ORDER BY t.id, c.replicate, c.id
                     """, arguments: StatementArguments(chunk))
                 for row in rows {
                     let labels = (row["path"] as String?).map {
