@@ -12,7 +12,7 @@ final class ReportCommandTests: CLITestCase {
                           "pca": {"log1p": ["frequency", "monetary", "avg_basket"], "pca": {"components": 3}}},
          "algorithms": {"kmeans": {"k": {"from": 2, "to": 5}, "init": ["k-means++", "random"]}}}
         """)
-        let r = try seglab("run", "e.json")
+        let r = try seglab("run", "e.json", "--jobs", "2")
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
@@ -60,13 +60,19 @@ final class ReportCommandTests: CLITestCase {
         XCTAssertTrue(html.contains("No run failed."))
 
         // The same bytes again (the ledger's only experiment by default), and in the default
-        // folder that `seglab serve` reads.
+        // folder next to the runs' own.
         XCTAssertEqual(try seglab("report", "--out", "out").status, 0)
         XCTAssertEqual(try files("out"), first)
         XCTAssertEqual(try seglab("report").status, 0)
         XCTAssertEqual(try files("results/rep/report"), first)
         let check = try seglab("ledger", "check")
         XCTAssertEqual(check.status, 0, "a report folder is not an orphan: " + check.stdout)
+
+        // The same grid run again one run at a time into another ledger: the same report bytes
+        // (the ledgers differ in their clock times and paths, which the report never shows).
+        XCTAssertEqual(try seglab("run", "e.json", "--jobs", "1", "--ledger", "again/ledger.sqlite", "--results", "again").status, 0)
+        XCTAssertEqual(try seglab("report", "--ledger", "again/ledger.sqlite", "--out", "out-again").status, 0)
+        XCTAssertEqual(try files("out-again"), first)
 
         // Another run's segments, in that run's own folder.
         let other = board.last!["run_id"] as! String

@@ -10,8 +10,7 @@ struct Report: ParsableCommand {
         discussion: """
         Without --experiment, the report covers the experiment of --run, or else the ledger's most recently created \
         experiment. Without --run, it shows the segments of the leaderboard's best run (by silhouette). Without --out, \
-        it goes to <results>/<experiment>/report/ (with --run: <results>/<experiment>/<run-id>/report/), where \
-        `seglab serve` finds it.
+        it goes to <results>/<experiment>/report/ (with --run: <results>/<experiment>/<run-id>/report/).
         """)
 
     @Option(help: "The experiment to report on.")
