@@ -22,7 +22,7 @@ public struct Report: Sendable {
     public var problems: [String]
 
     /// The folder a report goes to when `--out` is not given, under the results folder the
-    /// runs were written to, next to the runs' own folders:
+    /// runs were written to (`seglab serve` answers `GET /runs/{id}/report` from these):
     /// `<results>/<experiment>/report/` for an experiment's report, and
     /// `<results>/<experiment>/<run-id>/report/` for a report chosen with `--run`.
     /// `ledger check` leaves this folder alone.

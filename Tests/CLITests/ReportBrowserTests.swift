@@ -24,7 +24,7 @@ final class ReportBrowserTests: CLITestCase {
                        "--user-data-dir=" + dir.appendingPathComponent("chromium-profile").path] + arguments + [page.absoluteString]
         p.currentDirectoryURL = dir
         let out = dir.appendingPathComponent("chromium.out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice

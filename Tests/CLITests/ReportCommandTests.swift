@@ -60,7 +60,7 @@ final class ReportCommandTests: CLITestCase {
         XCTAssertTrue(html.contains("No run failed."))
 
         // The same bytes again (the ledger's only experiment by default), and in the default
-        // folder next to the runs' own.
+        // folder that `seglab serve` reads.
         XCTAssertEqual(try seglab("report", "--out", "out").status, 0)
         XCTAssertEqual(try files("out"), first)
         XCTAssertEqual(try seglab("report").status, 0)

@@ -48,7 +48,7 @@ struct Compare: ParsableCommand {
     }
 
     private func details(_ given: String, _ ledger: Ledger) throws -> RunDetails {
-        let id = try resolveRunID(given, in: ledger)
+        let id = try LedgerLookup.runID(given, in: ledger)
         guard let d = try ledger.run(id: id), d.run.status == .completed else {
             throw UsageError("run \(id) is not completed: it has no labels to compare")
         }

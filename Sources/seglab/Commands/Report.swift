@@ -10,7 +10,8 @@ struct Report: ParsableCommand {
         discussion: """
         Without --experiment, the report covers the experiment of --run, or else the ledger's most recently created \
         experiment. Without --run, it shows the segments of the leaderboard's best run (by silhouette). Without --out, \
-        it goes to <results>/<experiment>/report/ (with --run: <results>/<experiment>/<run-id>/report/).
+        it goes to <results>/<experiment>/report/ (with --run: <results>/<experiment>/<run-id>/report/), where \
+        `seglab serve` finds it.
         """)
 
     @Option(help: "The experiment to report on.")
@@ -27,8 +28,8 @@ struct Report: ParsableCommand {
     func run() throws {
         let ledger = try ledgerOption.openExisting()
         let names = try ledger.recordedNames()
-        try requireKnown(experiment, among: names.experiments, kind: "experiment", ledger: ledger.path)
-        let runID = try chosenRun.map { try resolveRunID($0, in: ledger) }
+        try LedgerLookup.requireKnown(experiment, among: names.experiments, kind: "experiment", ledger: ledger.path)
+        let runID = try chosenRun.map { try LedgerLookup.runID($0, in: ledger) }
         let report: SeglabReport.Report
         do { report = try SeglabReport.Report.build(ledger: ledger, experiment: experiment, run: runID) } catch let e as ReportError {
             throw UsageError(e.description)
