@@ -17,7 +17,7 @@ import SeglabNumerics
 ///
 ///     let model = try Assignment.Model(json: bytes, file: "results/q/0123456789ab/model.json")
 ///     let result = try Assignment.assign(model, input: .file("new_customers.csv"))
-///     result.csv   // customer_id,cluster,distance
+///     result.csv   // customer_id,cluster,distance (with the run's segment_name once segmentNames is set)
 ///
 /// A `Model` is parsed once and can assign any number of inputs (`seglab serve` keeps it in
 /// memory); an input may be a file or bytes already in memory.
