@@ -10,8 +10,11 @@ struct Assign: ParsableCommand {
     @Argument(help: "The run id (or a unique prefix of it).")
     var runID: String
 
-    @Option(help: "New customers, in the run's source format (customers CSV or order export).")
+    @Option(help: "New customers, in the run's source format (customers CSV or order export; for a tables run, their events).")
     var input: String
+
+    @Option(help: "Tables runs: the new customers' rows of the customer table (default: the run's own customer table).")
+    var customers: String?
 
     @Option(help: "Where to write customer_id,cluster.")
     var out: String
@@ -32,7 +35,9 @@ struct Assign: ParsableCommand {
             Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
             throw ExitCode(1)
         }
-        let result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input))
+        let recipe = try? RunRecipe(json: details.run.configJSON)
+        let result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input),
+                                           tables: .init(paths: recipe?.tablePaths ?? [:], customers: customers))
         guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
         let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
         Log.info("assigned \(result.ids.count) customers with run \(id): " + counts.map { "cluster \($0.key): \($0.value)" }.joined(separator: ", "))
