@@ -513,10 +513,14 @@ private struct Columns: EventColumns {
         ref.table == "events" ? (nil, events) : (resolved.rows[ref.table]!, indexes[ref.table]!.table)
     }
 
+    /// A date column of events read as text has the cells `days` blanks missing too.
     func text(_ ref: ColumnRef) -> (codes: [Int32], values: TableColumns.Text) {
         let (rows, table) = self.rows(ref)
         let column = table.text[ref.column]!
-        guard let rows else { return (column.codes, column) }
+        guard let rows else {
+            guard let d = days[ref.column], ref.table == "events" else { return (column.codes, column) }
+            return (zip(column.codes, d).map { $1 == TableColumns.noDay ? -1 : $0 }, column)
+        }
         return (rows.map { $0 < 0 ? -1 : column.codes[Int($0)] }, column)
     }
 
