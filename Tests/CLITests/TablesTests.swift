@@ -210,3 +210,45 @@ final class TablesTests: CLITestCase {
         try expectBadInput(["e.json", "data.tables.aggregates.rate.equals", "'redeemed' never occurs in events.status"])
     }
 }
+
+/// Product categories on Online Retail: the same categories, names and features with
+/// `--jobs 1` and `--jobs 2` (and so on every rerun), shown by `show`.
+final class ProductCategoriesTests: CLITestCase {
+    func testOnlineRetailCategoriesAreTheSameWithOneAndTwoJobs() throws {
+        let data = try SharedFixtures.require("data/online_retail/transactions.csv").path
+        let experiment = """
+        {"name": "categories", "seed": 20261201,
+         "data": {"tables": {
+           "events": {"path": "\(data)", "customer": "CustomerID", "date": "InvoiceDate",
+                      "quantity": "Quantity", "unit_price": "UnitPrice", "product": "StockCode", "description": "Description"},
+           "as_of": "2011-12-10",
+           "categories": {"k": 8, "min_products": 10},
+           "aggregates": {"orders": {"distinct": "events.InvoiceNo"}}}},
+         "feature_sets": {"shares": {"columns": ["orders", "cat_1_share", "cat_2_share", "cat_3_share", "cat_4_share",
+                                                 "cat_5_share", "cat_6_share", "cat_7_share", "cat_8_share"]}},
+         "algorithms": {"kmeans": {"k": 4}}}
+        """
+        var outputs: [(categories: String, sets: String, artifacts: [String])] = []
+        for jobs in ["1", "2"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(jobs), withIntermediateDirectories: true)
+            try write("\(jobs)/e.json", experiment)
+            let r = try CLIRunner.run(["run", "e.json", "--jobs", jobs], in: dir.appendingPathComponent(jobs), timeout: 600)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let id = (try json(try CLIRunner.run(["plan", "e.json", "--format", "json"], in: dir.appendingPathComponent(jobs)).stdout)
+                      as! [[String: Any]])[0]["id"] as! String
+            let show = try CLIRunner.run(["show", id, "--format", "json"], in: dir.appendingPathComponent(jobs))
+            let shown = try json(show.stdout) as! [String: Any]
+            let categories = shown["product_categories"] as! [[String: Any]]
+            XCTAssertEqual(categories.map { $0["category"] as! Int }.filter { $0 > 0 }, Array(1 ... 8))
+            XCTAssertTrue(categories.allSatisfy { ($0["category"] as! Int) == 0 || !($0["name"] as! String).isEmpty })
+            XCTAssertTrue(try CLIRunner.run(["show", id], in: dir.appendingPathComponent(jobs)).stdout.contains("product categories (product_categories.csv)"))
+            outputs.append((try read("\(jobs)/results/categories/product_categories.csv"),
+                            try read("\(jobs)/results/categories/feature_sets.json"),
+                            (shown["artifacts"] as! [[String: Any]]).map { "\($0["name"]!) \($0["sha256"]!)" }))
+        }
+        XCTAssertTrue(outputs[0].categories.hasPrefix("category,name,product,description,rows,spend\n"))
+        XCTAssertEqual(outputs[0].categories, outputs[1].categories)
+        XCTAssertEqual(outputs[0].sets, outputs[1].sets)
+        XCTAssertEqual(outputs[0].artifacts, outputs[1].artifacts)
+    }
+}
