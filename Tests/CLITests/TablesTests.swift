@@ -252,3 +252,43 @@ final class ProductCategoriesTests: CLITestCase {
         XCTAssertEqual(outputs[0].artifacts, outputs[1].artifacts)
     }
 }
+
+/// Interest prediction on Online Retail (README "Predicting later customers' segments"): a
+/// run on the first 10 months, a run on the whole period, and `predict-check` on the customers
+/// of the last 2 months. The figures are the README's; the run is deterministic, so they are
+/// compared to 4 decimals.
+final class InterestPredictionTests: CLITestCase {
+    func testOnlineRetailFirstTenMonthsPredictTheLastTwo() throws {
+        let data = try SharedFixtures.require("data/online_retail/transactions.csv").path
+        for (name, until) in [("early", #", "until": "2011-10-01""#), ("whole", "")] {
+            try write("\(name).json", """
+            {"name": "interests-\(name)", "seed": 20261201,
+             "data": {"tables": {
+               "events": {"path": "\(data)", "customer": "CustomerID", "date": "InvoiceDate", "quantity": "Quantity",
+                          "unit_price": "UnitPrice", "product": "StockCode", "description": "Description"\(until)},
+               "categories": {"k": 8, "min_products": 10}}},
+             "feature_sets": {"interests": {"columns": ["cat_1_share", "cat_2_share", "cat_3_share", "cat_4_share",
+                                                        "cat_5_share", "cat_6_share", "cat_7_share", "cat_8_share"], "scale": "none"}},
+             "algorithms": {"kmeans": {"k": 4, "n_init": 10}}}
+            """)
+            let r = try seglab("run", "\(name).json")
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let early = try plannedIDs("early.json")[0], whole = try plannedIDs("whole.json")[0]
+        let r = try seglab("predict-check", early, whole, "--format", "json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let v = try json(r.stdout) as! [String: Any]
+        print("predict-check: \(v)")
+        XCTAssertEqual(v["since"] as? String, "2011-10-01")
+        XCTAssertEqual(v["days"] as? Int, 30)
+        XCTAssertEqual(v["assigned"] as? Int, 722)
+        XCTAssertEqual(v["compared"] as? Int, 722)
+        XCTAssertEqual(String(format: "%.4f", v["accuracy"] as! Double), "0.4488")
+        XCTAssertEqual(String(format: "%.4f", v["ari"] as! Double), "0.0900")
+
+        // A run without events.until needs --since; a run of another source is refused.
+        let bad = try seglab("predict-check", whole, whole)
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--since"), bad.stderr)
+    }
+}
