@@ -107,6 +107,12 @@ final class TablesTests: CLITestCase {
         """)
         try python("coupons", coupons, "pandas.csv")
         try compare(experiment: "coupons.json", reference: "pandas.csv")
+        // `assign` on the run's own events, through the recorded lookups, gives back its labels.
+        let id = try plannedIDs("coupons.json")[0]
+        let a = try seglab("assign", id, "--input", "\(coupons)/transactions.csv", "--out", "assigned.csv", "--ledger", "ledger.sqlite")
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let assigned = try read("assigned.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+        XCTAssertEqual(assigned, try read("results/coupons-check/\(id)/labels.csv").split(separator: "\n").dropFirst().map(String.init))
     }
 
     func testSecondShopAggregatesEqualPandas() throws {
