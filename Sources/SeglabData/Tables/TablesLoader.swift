@@ -299,14 +299,8 @@ struct TablesLoader {
 
     /// The row-level cleaning of the events, one report step per rule.
     private func cleanEvents(_ events: TableColumns, value: [Double]?, steps: inout [DataReport.Step]) throws -> [Bool] {
-        var keep = [Bool](repeating: true, count: events.count)
-        var remaining = events.count
-        func drop(_ name: String, _ detail: String, where rule: (Int) -> Bool) {
-            var dropped = 0
-            for i in 0 ..< events.count where keep[i] && rule(i) { keep[i] = false; dropped += 1 }
-            steps.append(.init(step: name, rowsIn: remaining, rowsOut: remaining - dropped, detail: detail))
-            remaining -= dropped
-        }
+        var filter = RowFilter(count: events.count, steps: steps)
+        func drop(_ name: String, _ detail: String, where rule: (Int) -> Bool) { filter.drop(name, detail, where: rule) }
         let customer = events.text[s.events.customer]!.codes
         drop("missing customer id", "rows with an empty customer id") { customer[$0] < 0 }
         if duplicates == .drop { drop("duplicates", "exact copies of an earlier row") { events.isCopy[$0] } }
@@ -321,7 +315,8 @@ struct TablesLoader {
             let dates = events.days[s.events.date]!
             drop("until", "events dated \(until) or later (events.until)") { dates[$0] >= day }
         }
-        return keep
+        steps = filter.steps
+        return filter.keep
     }
 
     /// Keeps only new customers' first events (`FirstEvents`).
