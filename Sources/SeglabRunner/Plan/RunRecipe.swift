@@ -63,12 +63,14 @@ public struct RunRecipe {
         if let dataPath { sourceOptions.append(("path", .string(dataPath))) }
         let data = kind == "tables" ? try TablesIdentity.experimentData(config["data"]!, paths: tablePaths ?? [:])
                                     : .object([(kind, .object(sourceOptions))])
-        let file = JSONValue.object([
+        var members: [(key: String, value: JSONValue)] = [
             ("name", .string(name)), ("seed", seed), ("replicates", .int(replicate + 1)),
             ("data", data), ("clean", clean),
             ("feature_sets", .object([(featureSetName, featureSet)])), ("algorithms", algorithm),
             ("metrics", metrics),
-        ])
+        ]
+        if let segments = config["segments"] { members.append(("segments", segments)) }
+        let file = JSONValue.object(members)
         return Array(JSONWriter.canonical(file).utf8)
     }
 }
