@@ -9,7 +9,10 @@ public enum DataLoader {
     /// used numeric columns. Every bad input throws a `DataError`. Transactions give one row per
     /// customer with a purchase left, in order of the customer's first row in the file (its
     /// first appearance, even if cleaning dropped that row), with `CustomerFeatures.names`.
-    public static func load(_ source: DataSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
+    /// A tables source is loaded through `tables` (one load shared by every feature set, and
+    /// the product categories' clusterer), or a session of its own without categories.
+    public static func load(_ source: DataSource, cleaning: CleaningRules, usedColumns: Set<String>?,
+                            tables: TablesSession? = nil) throws -> CustomerTable {
         var table: CustomerTable
         let place: String
         switch source {
@@ -26,6 +29,9 @@ public enum DataLoader {
             let rows = try TransactionsLoader.parse(s, cleaning: cleaning)
             let (keep, steps) = TransactionsLoader.clean(rows, cleaning: cleaning, columns: rows.columnCount)
             table = try CustomerFeatures.aggregate(rows, keep: keep, asOf: s.asOf, path: s.path, steps: steps)
+        case .tables(let s):
+            place = s.events.path
+            table = try (tables ?? TablesSession(s)).table(cleaning: cleaning, usedColumns: usedColumns)
         }
         if let rule = cleaning.outliers {
             let columns = table.numericNames.indices.filter { usedColumns?.contains(table.numericNames[$0]) ?? true }
@@ -49,6 +55,9 @@ public enum DataLoader {
         case .transactionsCSV(let s):
             try TransactionsLoader.checkHeader(s)
             return (CustomerFeatures.names, [])
+        case .tables(let s):
+            // From the declaration; the files' headers are checked when they are read.
+            return s.candidateColumns
         }
     }
 

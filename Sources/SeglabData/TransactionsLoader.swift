@@ -142,15 +142,10 @@ enum TransactionsLoader {
 
     /// Which rows survive the row-level cleaning, with one report step per rule.
     static func clean(_ rows: Rows, cleaning: CleaningRules, columns: Int) -> (keep: [Bool], steps: [DataReport.Step]) {
-        var steps = [DataReport.Step(step: "read", rowsIn: rows.count, rowsOut: rows.count, detail: "\(rows.count) rows, \(columns) columns")]
-        var keep = [Bool](repeating: true, count: rows.count)
-        var remaining = rows.count
-        func drop(_ name: String, _ detail: String, where rule: (Int) -> Bool) {
-            var dropped = 0
-            for i in 0 ..< rows.count where keep[i] && rule(i) { keep[i] = false; dropped += 1 }
-            steps.append(.init(step: name, rowsIn: remaining, rowsOut: remaining - dropped, detail: detail))
-            remaining -= dropped
-        }
+        var filter = RowFilter(count: rows.count, steps: [
+            DataReport.Step(step: "read", rowsIn: rows.count, rowsOut: rows.count, detail: "\(rows.count) rows, \(columns) columns"),
+        ])
+        func drop(_ name: String, _ detail: String, where rule: (Int) -> Bool) { filter.drop(name, detail, where: rule) }
         drop("missing customer id", "rows with an empty customer id") { rows.customer[$0] < 0 }
         if cleaning.duplicates == .drop {
             drop("duplicates", "exact copies of an earlier row") { rows.kind[$0].contains(.duplicate) }
@@ -161,6 +156,6 @@ enum TransactionsLoader {
                 rows.kind[$0].contains(.return)
             }
         }
-        return (keep, steps)
+        return (filter.keep, filter.steps)
     }
 }

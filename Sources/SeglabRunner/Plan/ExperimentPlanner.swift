@@ -9,18 +9,32 @@ import SeglabNumerics
 /// once, and expands the grid. Everything that can be wrong with the input is found here,
 /// before any run starts and before the ledger is touched.
 public enum ExperimentPlanner {
-    public static func prepare(_ experiment: Experiment) throws -> PreparedExperiment {
+    public static func prepare(_ given: Experiment) throws -> PreparedExperiment {
+        var experiment = given
+        if case .tables(let t) = experiment.data { experiment.data = .tables(try TablesIdentity.hashingFiles(t)) }
+        do { return try prepareLoaded(experiment) } catch let e as DeclarationError {
+            throw ExperimentError(file: experiment.file, path: e.path, e.message)
+        }
+    }
+
+    private static func prepareLoaded(_ experiment: Experiment) throws -> PreparedExperiment {
         let candidates = try DataLoader.candidateColumns(experiment.data)
         for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
         // Cleaning depends on the used columns only through `missing` (customers_csv) and
         // outliers; otherwise every feature set shares one load.
         let dependsOnColumns: Bool
-        if case .customersCSV = experiment.data { dependsOnColumns = true } else { dependsOnColumns = experiment.clean.outliers != nil }
+        switch experiment.data {
+        case .customersCSV, .tables: dependsOnColumns = true
+        default: dependsOnColumns = experiment.clean.outliers != nil
+        }
+        // A tables source is read, joined and aggregated once, then cleaned per feature set.
+        var session: TablesSession?
+        if case .tables(let t) = experiment.data { session = TablesSession(t, categories: .fit(CategoryClusterer.kMeans(seed: experiment.seed))) }
         var tables: [[String]: CustomerTable] = [:]
         func load(_ used: Set<String>?) throws -> CustomerTable {
             let key = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"]) : []
             if let t = tables[key] { return t }
-            let t = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
+            let t = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used, tables: session)
             tables[key] = t
             return t
         }
@@ -116,6 +130,7 @@ public enum ExperimentPlanner {
             return RunIdentity.key(of: RunIdentity.dataJSON(source, fingerprint: ""))
         case .customersCSV(let c): return try fileHash(c.path)
         case .transactionsCSV(let t): return try fileHash(t.path)
+        case .tables(let t): return TablesIdentity.fingerprint(t)
         }
     }
 
