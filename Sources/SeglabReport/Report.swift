@@ -75,10 +75,11 @@ public struct Report: Sendable {
             return (view, ExperimentCharts.algorithm(view, featureSets: data.featureSets))
         }
         let qualityBalance = ExperimentCharts.qualityBalance(data, chosen: segments?.view.run.id)
+        let productCategories = ExperimentCharts.productCategories(data)
         let page = ReportPage(data: data, algorithms: algorithms, featureSets: featureSets, qualityBalance: qualityBalance,
-                              segments: segments, problems: problems)
+                              productCategories: productCategories, segments: segments, problems: problems)
 
-        let charts = ([qualityBalance].compactMap { $0 } + algorithms.flatMap(\.charts) + featureSets.flatMap(\.charts)
+        let charts = ([qualityBalance, productCategories].compactMap { $0 } + algorithms.flatMap(\.charts) + featureSets.flatMap(\.charts)
                       + (segments?.charts ?? [])).sorted { $0.file < $1.file }
         for (a, b) in zip(charts, charts.dropFirst()) where a.file == b.file {
             throw ReportError("two charts would both be written to charts/\(a.file); rename a feature set or algorithm")

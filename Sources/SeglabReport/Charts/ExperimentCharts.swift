@@ -4,6 +4,20 @@ import SeglabRunner
 /// The experiment's charts: quality against balance over every run, and per algorithm the
 /// elbow (knee marked), silhouette and Davies–Bouldin against k, and a heat map over two axes.
 enum ExperimentCharts {
+    /// Each product category's share of the spend (nil without categories).
+    static func productCategories(_ data: ExperimentData) -> ReportChart? {
+        guard let categories = data.productCategories, !categories.isEmpty else { return nil }
+        let total = categories.reduce(0) { $0 + $1.spend }
+        let bars = categories.map { c in
+            BarChart.Bar(label: c.label, value: total != 0 ? c.spend / total : 0,
+                         valueLabel: "\(NumberText.share(total != 0 ? c.spend / total : nil)) · \(NumberText.count(c.products)) products")
+        }
+        return ReportChart("product-categories", BarChart(title: "Product categories: share of spend", bars: bars, category: "Category",
+                                                         value: AxisSpec("Share of spend", unit: "fraction"), size: .wide),
+                           caption: "Each category's share of all spend in the experiment's events, with its number of products (0: products without a vocabulary keyword).")
+    }
+
+
     static let silhouetteAxis = AxisSpec("Silhouette", unit: "−1 to 1, higher is better")
 
     /// Silhouette against the smallest cluster's share, one colour per algorithm, with the

@@ -6,14 +6,16 @@ import SeglabRunner
 /// The report's one HTML page: inline CSS and SVG, no script, no network, no clock and no
 /// absolute path, so identical ledger content gives identical bytes.
 ///
-/// Sections: the experiment (data and cleaning, grid, runs by status, failed runs), the
-/// leaderboard (best runs, best per algorithm, quality against balance, stability across
-/// replicates), each algorithm, each feature set, and the chosen run's segments.
+/// Sections: the experiment (data and cleaning, grid, runs by status, failed runs), its
+/// product categories when it has them, the leaderboard (best runs, best per algorithm,
+/// quality against balance, stability across replicates), each algorithm, each feature set,
+/// and the chosen run's segments.
 struct ReportPage {
     var data: ExperimentData
     var algorithms: [(view: AlgorithmView, charts: [ReportChart])]
     var featureSets: [(view: FeatureSetView, charts: [ReportChart])]
     var qualityBalance: ReportChart?
+    var productCategories: ReportChart?
     var segments: (view: SegmentView, charts: [ReportChart])?
     /// Why a part of the report is missing (the data could not be rebuilt, …).
     var problems: [String]
@@ -30,7 +32,7 @@ struct ReportPage {
             HTMLElement("h1", text: "Segmentation report: \(name)"),
             lede,
             contents,
-        ] + problemList + [experimentSection, leaderboardSection, algorithmSection, featureSetSection, segmentSection,
+        ] + problemList + [experimentSection] + productCategorySection + [leaderboardSection, algorithmSection, featureSetSection, segmentSection,
                              HTMLElement("footer", text: "Written by seglab report from the ledger. Every chart is also a file of its own under charts/.")])
         let head = HTMLElement("head", content: [
             .element(HTMLElement("meta", ["charset": "utf-8"])),
@@ -54,8 +56,9 @@ struct ReportPage {
     }
 
     private var contents: HTMLElement {
-        let items: [(String, String)] = [
-            ("experiment", "Experiment"), ("leaderboard", "Leaderboard"), ("algorithms", "Algorithms"),
+        let items: [(String, String)] = [("experiment", "Experiment")]
+            + (data.productCategories == nil ? [] : [("product-categories", "Product categories")]) + [
+            ("leaderboard", "Leaderboard"), ("algorithms", "Algorithms"),
             ("feature-sets", "Feature sets"), ("segments", "Segments"),
         ]
         return HTMLElement("nav", elements: [HTMLElement("ul", elements: items.map { id, title in
@@ -231,6 +234,26 @@ struct ReportPage {
             items.append(Self.figures(charts))
         }
         return HTMLElement("section", elements: items)
+    }
+
+    // MARK: - Product categories
+
+    /// The experiment's product categories (README "Product categories"): none without them.
+    private var productCategorySection: [HTMLElement] {
+        guard let categories = data.productCategories else { return [] }
+        let total = categories.reduce(0) { $0 + $1.spend }
+        var items: [HTMLElement] = [
+            HTMLElement("h2", ["id": "product-categories"], text: "Product categories"),
+            HTMLElement("p", text: "Products grouped by the keywords of their descriptions (seeded K-Means on keyword vectors), each named by its top keywords; every customer's share of spend per category is a feature. The products of each category are in the experiment's product_categories.csv."),
+            HTMLTable.make(header: ["category", "name", "products", "spend", "share of spend"],
+                           rows: categories.map { c in
+                               [[.text(String(c.category))], [.text(c.category == 0 ? "uncategorised (no keyword)" : c.name)],
+                                [.text(NumberText.count(c.products))], [.text(NumberText.value(c.spend))],
+                                [.text(NumberText.share(total != 0 ? c.spend / total : nil))]]
+                           }, numeric: [0, 2, 3, 4], className: "categories"),
+        ]
+        if let productCategories { items.append(Self.figures([productCategories])) }
+        return [HTMLElement("section", elements: items)]
     }
 
     // MARK: - Segments

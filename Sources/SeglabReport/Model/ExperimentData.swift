@@ -20,6 +20,8 @@ struct ExperimentData: Sendable {
     var bestPerAlgorithm: [LeaderboardRow]
     /// Runs whose configuration has two or more completed replicates.
     var stability: [String: ReplicateStability.Value]
+    /// The experiment's product categories (README "Product categories"), if it has them.
+    var productCategories: [RunDocument.CategorySummary]?
 
     /// The ranking the report follows: the leaderboard's default.
     static let metric = "silhouette"
@@ -45,6 +47,7 @@ struct ExperimentData: Sendable {
         bestPerAlgorithm = try ledger.leaderboard(LeaderboardQuery(metric: Self.metric, higherIsBetter: higher, experiment: name,
                                                                    bestPer: "algorithm"))
         stability = try ReplicateStability.of(runIDs: leaderboard.map(\.runID), ledger: ledger)
+        productCategories = try RunDocument.categories(ledger, experiment: name)
     }
 
     var completedRuns: [RunData] { runs.filter(\.completed) }
@@ -70,4 +73,9 @@ struct ExperimentData: Sendable {
         let present = Set(completedRuns.map(\.featureSet))
         return declared.filter(present.contains) + present.subtracting(declared).sorted()
     }
+}
+
+extension RunDocument.CategorySummary {
+    /// "3 · bag lunch jumbo", or "0 · uncategorised" for the products without a keyword.
+    var label: String { "\(category) · \(category == 0 ? "uncategorised" : name)" }
 }

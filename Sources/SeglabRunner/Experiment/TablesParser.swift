@@ -37,6 +37,7 @@ enum TablesParser {
         }
         if let c = node.member("customers"), let a = c.member("attributes") {
             source.customers!.attributes = try a.members().map { name, n in try parseAttribute(name, n, source) }
+                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         }
         if let t = node.member("truth") {
             _ = try t.members(allowed: ["path", "id", "column"])
@@ -54,6 +55,9 @@ enum TablesParser {
             let entries = try a.members()
             source.aggregates = try entries.map { name, n in try parseAggregate(name, n, source) }
             try checkRatios(source, entries)
+            // Columns in name order, as the run key's canonical JSON holds them: `rerun`, which
+            // rebuilds the experiment from the key, gets the same table as the first run.
+            source.aggregates.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         }
         try checkFeatureNames(source, node)
         return source

@@ -90,7 +90,9 @@ public struct RunDocument {
         return .string(text)
     }
 
-    static func categories(_ ledger: Ledger, experiment: String) throws -> [CategorySummary]? {
+    /// The experiment's product categories summed from its `product_categories.csv` (nil when
+    /// it has none or the file is gone), by category number.
+    public static func categories(_ ledger: Ledger, experiment: String) throws -> [CategorySummary]? {
         guard let e = try ledger.experiment(named: experiment),
               let artifact = e.artifacts.first(where: { $0.name == ProductCategoriesCSV.name }),
               let csv = try? CSVRecords.read(path: artifact.path),
