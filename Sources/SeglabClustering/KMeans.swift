@@ -66,9 +66,7 @@ public struct KMeans: ClusteringAlgorithm {
 
         var best: LloydResult?
         for _ in 0 ..< nInit {
-            let initial = initialization == .kMeansPlusPlus
-                ? kMeansPlusPlus(x, xNorms: xNorms, rng: &rng)
-                : x.selectingRows(rng.sampleIndices(k, from: x.rows))
+            let initial = initialCenters(x, xNorms: xNorms, rng: &rng)
             let run = try lloyd(x, xNorms: xNorms, centers: initial, threshold: threshold, context: context)
             // As scikit-learn: the first run wins ties, and a run that finds the same partition
             // again (up to renaming) never replaces it on rounding alone.
@@ -79,6 +77,18 @@ public struct KMeans: ClusteringAlgorithm {
         let model = KMeansModel(centers: (0 ..< k).map { b.centers.row($0) })
         return ClusteringFit(labels: b.labels, model: model,
                              metrics: ["inertia": b.inertia, "n_iter": Double(b.nIter)])
+    }
+
+    /// The centres one restart starts from (k-means++ or k distinct random rows), drawn from `rng`
+    /// exactly as `fit` draws them.
+    public func initialCenters(_ x: Matrix, rng: inout Xoshiro256StarStar) -> Matrix {
+        initialCenters(x, xNorms: Kernels.rowSquaredNorms(x), rng: &rng)
+    }
+
+    func initialCenters(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
+        initialization == .kMeansPlusPlus
+            ? kMeansPlusPlus(x, xNorms: xNorms, rng: &rng)
+            : x.selectingRows(rng.sampleIndices(k, from: x.rows))
     }
 
     struct LloydResult {
