@@ -86,14 +86,38 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(Kernels.rowSquaredNorms(x), [5, 25, 100, 50])
     }
 
-    func testPackedCentersDistancesToRow() {
+    func testPackedCentersDistancesOfABlockOfRows() {
         let centers = Matrix(rowArrays: [[0, 0], [3, 4], [1, 1]])
-        let packed = PackedCenters(centers)
-        var out = [Double](repeating: -1, count: 3)
-        let row: [Double] = [3, 4]
-        row.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { o in packed.distances(toRow: r.baseAddress!, norm: 25, into: o.baseAddress!) }
+        let x = Matrix(rowArrays: [[3, 4], [0, 0], [1, 1], [3, 4], [2, 0]])  // not a multiple of 4 rows
+        var out = [Double](repeating: -1, count: 4 * 3)
+        x.storage.withUnsafeBufferPointer { xs in
+            Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
+                out.withUnsafeMutableBufferPointer { o in
+                    PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5, into: o.baseAddress!)
+                }
+            }
         }
-        XCTAssertEqual(out, [25, 0, 13])
+        XCTAssertEqual(out, [0, 25, 2, 2, 13, 0, 25, 0, 13, 4, 17, 2])
+    }
+
+    func testLloydPassMatchesNearestCentersAndGroupSums() {
+        let x = randomMatrix(rows: 1_003, cols: 7, seed: 4)
+        let centers = x.selectingRows([1, 500, 999, 7, 20])
+        let packed = PackedCenters(centers)
+        var labels = [Int32](repeating: 3, count: x.rows)
+        var sums = [Double](repeating: 0, count: 5 * 7), counts = [Int](repeating: 0, count: 5)
+        let changed = x.storage.withUnsafeBufferPointer { xs in
+            Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
+                packed.lloydPass(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 0 ..< x.rows, labels: &labels,
+                                 sums: &sums, counts: &counts)
+            }
+        }
+        let expected = Kernels.nearestCenters(x, centers: centers).labels
+        XCTAssertEqual(labels.map(Int.init), expected)
+        XCTAssertEqual(changed, expected.filter { $0 != 3 }.count)
+        var acc = GroupAccumulator(groups: 5, dims: 7)
+        expected.withUnsafeBufferPointer { acc.add(x, labels: $0.baseAddress!, rows: 0 ..< x.rows) }
+        XCTAssertEqual(sums.map(\.bitPattern), acc.sums.map(\.bitPattern))
+        XCTAssertEqual(counts, acc.counts)
     }
 }

@@ -29,16 +29,14 @@ public struct Profile: Sendable, Equatable {
     public var clusters: [Cluster]
 
     public init(table: CustomerTable, columns: [String], labels: [Int]) {
-        let ids = Set(labels).sorted()
-        let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        // Clusters in ascending order (noise, -1, first); rows are added in table order.
+        let (ids, slots) = Self.clusterSlots(labels)
         let source = columns.map { table.numericNames.firstIndex(of: $0)! }
         let d = source.count, width = table.numericNames.count
-        // Sums per cluster slot, rows added in table order.
         var sums = [Double](repeating: 0, count: ids.count * d)
         var counts = [Int](repeating: 0, count: ids.count)
         table.numeric.storage.withUnsafeBufferPointer { x in
-            for (i, l) in labels.enumerated() {
-                let c = slot[l]!
+            for (i, c) in slots.enumerated() {
                 counts[c] += 1
                 for (k, j) in source.enumerated() { sums[c * d + k] += x[i * width + j] }
             }
@@ -50,20 +48,37 @@ public struct Profile: Sendable, Equatable {
         }
     }
 
-    /// `cluster,size,share,<column>…`, one line per cluster.
-    public var csv: [UInt8] {
-        var out = "cluster,size,share" + columns.map { "," + CSVText.field($0) }.joined() + "\n"
-        for c in clusters {
-            out += "\(c.cluster),\(c.size),\(Self.rounded(c.share))"
-            for m in c.means { out += "," + Self.rounded(m) }
-            out += "\n"
+    /// The distinct labels ascending, and each row's position among them (a lookup table for
+    /// the usual labels -1 ..< k, a dictionary otherwise): no hashing per row at 1M customers.
+    private static func clusterSlots(_ labels: [Int]) -> (clusters: [Int], slots: [Int]) {
+        guard let lo = labels.min(), let hi = labels.max() else { return ([], []) }
+        if lo >= -1, hi < 1 << 20 {
+            var slot = [Int](repeating: -1, count: hi + 2)
+            for l in labels { slot[l + 1] = 0 }
+            var clusters = [Int]()
+            for v in slot.indices where slot[v] == 0 { slot[v] = clusters.count; clusters.append(v - 1) }
+            return (clusters, labels.map { slot[$0 + 1] })
         }
-        return Array(out.utf8)
+        let clusters = Set(labels).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
+        return (clusters, labels.map { slot[$0]! })
     }
 
-    /// `v` rounded to `significantDigits` significant digits, in shortest round-trip form
-    /// (`48.2139`, `0.25605`, `1234570.0`).
-    static func rounded(_ v: Double) -> String {
-        CSVText.real(Double(String(format: "%.\(significantDigits - 1)e", v))!)
+    /// `cluster,size,share,<column>…`, one line per cluster.
+    public var csv: [UInt8] {
+        var csv = CSVBytes()
+        csv.row(["cluster", "size", "share"] + columns)
+        for c in clusters {
+            csv.int(c.cluster); csv.comma(); csv.int(c.size); csv.comma(); csv.real(Self.rounded(c.share))
+            for m in c.means { csv.comma(); csv.real(Self.rounded(m)) }
+            csv.newline()
+        }
+        return csv.bytes
+    }
+
+    /// `v` rounded to `significantDigits` significant digits; written in shortest round-trip
+    /// form this reads `48.2139`, `0.25605`, `1234570.0`.
+    static func rounded(_ v: Double) -> Double {
+        Double(String(format: "%.\(significantDigits - 1)e", v))!
     }
 }

@@ -91,12 +91,12 @@ public enum Assignment {
         /// assignment where it has one (`distance` to the centre, or `probability`).
         public var csv: [UInt8] {
             guard let kind = prediction.scoreKind else { return ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
-            var out = "customer_id,cluster,\(kind.rawValue)\n"
+            var csv = CSVBytes(capacity: ids.count * 32)
+            csv.row(["customer_id", "cluster", kind.rawValue])
             for (i, id) in ids.enumerated() {
-                out += CSVText.field(id); out += ","; out += String(labels[i]); out += ","
-                out += CSVText.real(prediction.scores[i]); out += "\n"
+                csv.field(id); csv.comma(); csv.int(labels[i]); csv.comma(); csv.real(prediction.scores[i]); csv.newline()
             }
-            return Array(out.utf8)
+            return csv.bytes
         }
     }
 
