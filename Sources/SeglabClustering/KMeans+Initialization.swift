@@ -5,9 +5,9 @@ extension KMeans {
     /// row; each next one is the best of `2 + ⌊ln k⌋` rows drawn with probability ∝ D²,
     /// "best" meaning the lowest resulting potential (first candidate on ties).
     ///
-    /// One read of the data per centre: the pass that scores the candidates also notes, per
-    /// candidate, the rows it brings closer, so the chosen one's improvements are applied
-    /// without computing its distances again.
+    /// One read of the data per centre: the pass that scores the candidates keeps their
+    /// distances, and the chosen one's are folded into the nearest-centre distances in the
+    /// same sequential pass that builds the next draw's cumulative sums.
     func kMeansPlusPlus(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
         let n = x.rows
         let trials = 2 + Int(_log(Double(k)))
@@ -17,70 +17,77 @@ extension KMeans {
             rows.reduce(0.0) { $0 + closest[$1] }
         }.reduce(0, +)
         var cumulative = [Double](repeating: 0, count: n)
+        // Each candidate's distance to every row, candidate-major.
+        var candidateDistances = [Double](repeating: 0, count: trials * n)
+        var chosenTrial: Int?
         for _ in 1 ..< k {
-            var running = 0.0
-            for i in 0 ..< n {
-                running += closest[i]
-                cumulative[i] = running
+            // Fold the last chosen candidate in (a row keeps its distance unless the candidate is
+            // strictly closer), and the running sums of the draw, in one pass.
+            closest.withUnsafeMutableBufferPointer { cb in
+                cumulative.withUnsafeMutableBufferPointer { sums in
+                    candidateDistances.withUnsafeBufferPointer { all in
+                        var running = 0.0
+                        if let t = chosenTrial {
+                            let d = all.baseAddress! + t * n
+                            for i in 0 ..< n {
+                                if d[i] < cb[i] { cb[i] = d[i] }
+                                running += cb[i]
+                                sums[i] = running
+                            }
+                        } else {
+                            for i in 0 ..< n {
+                                running += cb[i]
+                                sums[i] = running
+                            }
+                        }
+                    }
+                }
             }
             let candidates = (0 ..< trials).map { _ -> Int in
                 let target = rng.nextDouble() * potential
                 return Self.firstIndex(in: cumulative, reaching: target)
             }
             let packed = PackedCenters(x.selectingRows(candidates))
+            // Per chunk, per candidate: Σ min(closest, distance) over the chunk's rows in row order.
             let partial = x.storage.withUnsafeBufferPointer { xs in
                 xNorms.withUnsafeBufferPointer { ns in
                     closest.withUnsafeBufferPointer { cb in
-                        Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
-                            Self.scoreCandidates(packed, xs.baseAddress!, ns.baseAddress!, closest: cb.baseAddress!, rows: rows)
+                        candidateDistances.withUnsafeMutableBufferPointer { all in
+                            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Double] in
+                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
+                                                 into: all.baseAddress!, stride: n)
+                                return Self.potentials(all.baseAddress!, stride: n, trials: trials,
+                                                       closest: cb.baseAddress!, rows: rows)
+                            }
                         }
                     }
                 }
             }
             var pots = [Double](repeating: 0, count: trials)
-            for p in partial { for t in 0 ..< trials { pots[t] += p.sums[t] } }
+            for p in partial { for t in 0 ..< trials { pots[t] += p[t] } }
             var bestTrial = 0
             for t in 1 ..< trials where pots[t] < pots[bestTrial] { bestTrial = t }
             chosen.append(candidates[bestTrial])
             potential = pots[bestTrial]
-            for p in partial { for m in p.improved[bestTrial] { closest[m.row] = m.distance } }
+            chosenTrial = bestTrial
         }
         return x.selectingRows(chosen)
     }
 
-    /// A row that a candidate brings closer than its current nearest centre.
-    struct Improvement {
-        var row: Int
-        var distance: Double
-    }
-
-    /// One chunk's view of the candidates: per candidate, Σ min(closest, distance) over the
-    /// chunk's rows in row order, and the rows it improves (distance < closest), in row order.
-    struct CandidateChunk {
-        var sums: [Double]
-        var improved: [[Improvement]]
-    }
-
-    static func scoreCandidates(_ packed: PackedCenters, _ x: UnsafePointer<Double>, _ xNorms: UnsafePointer<Double>,
-                                closest: UnsafePointer<Double>, rows: Range<Int>) -> CandidateChunk {
-        let trials = packed.count
-        var part = CandidateChunk(sums: [Double](repeating: 0, count: trials),
-                                  improved: [[Improvement]](repeating: [], count: trials))
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: rows.count * trials) { dist in
-            packed.distances(x, xNorms: xNorms, rows: rows, into: dist.baseAddress!)
-            for (q, i) in rows.enumerated() {
+    /// Σ min(closest[i], distance of candidate t to row i) over `rows`, in row order, per candidate.
+    static func potentials(_ distances: UnsafePointer<Double>, stride: Int, trials: Int,
+                           closest: UnsafePointer<Double>, rows: Range<Int>) -> [Double] {
+        var sums = [Double](repeating: 0, count: trials)
+        sums.withUnsafeMutableBufferPointer { s in
+            for i in rows {
+                let c = closest[i]
                 for t in 0 ..< trials {
-                    let dt = dist[q * trials + t]
-                    if dt < closest[i] {
-                        part.sums[t] += dt
-                        part.improved[t].append(Improvement(row: i, distance: dt))
-                    } else {
-                        part.sums[t] += closest[i]
-                    }
+                    let d = distances[t * stride + i]
+                    s[t] += d < c ? d : c
                 }
             }
         }
-        return part
+        return sums
     }
 
     /// numpy's `searchsorted(cumulative, target)` (first index whose value is ≥ target),

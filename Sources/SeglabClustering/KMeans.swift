@@ -57,11 +57,12 @@ public struct KMeans: ClusteringAlgorithm {
         guard x.rows >= k else {
             throw ClusteringError("kmeans: k = \(k) exceeds the number of rows (\(x.rows))")
         }
-        guard x.storage.allSatisfy({ $0.isFinite }) else {
+        // Facts about the feature set's matrix, computed once for all its runs.
+        guard try context.cache.value(for: "matrix.allFinite", { x.storage.allSatisfy { $0.isFinite } }) else {
             throw ClusteringError("kmeans: the data contain a non-finite value")
         }
-        let xNorms = Kernels.rowSquaredNorms(x)
-        let variances = Kernels.columnVariances(x)
+        let xNorms = try context.cache.value(for: "matrix.rowSquaredNorms") { Kernels.rowSquaredNorms(x) }
+        let variances = try context.cache.value(for: "matrix.columnVariances") { Kernels.columnVariances(x) }
         let threshold = tol * variances.reduce(0, +) / Double(max(variances.count, 1))
 
         // Restarts run in batches that share every read of the data (`lloyd(starts:)`); each

@@ -80,10 +80,10 @@ public struct PackedCenters: Sendable {
     }
 
     /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
-    /// c goes to `out[(i − rows.lowerBound) × count + c]`.
+    /// c goes to `out[c × stride + i]` (one contiguous run per centre).
     public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
-                          into out: UnsafeMutablePointer<Double>) {
-        let k = count, base = rows.lowerBound
+                          into out: UnsafeMutablePointer<Double>, stride: Int) {
+        let k = count
         withBlockScratch { xt in
             coords.withUnsafeBufferPointer { cb in
                 norms.withUnsafeBufferPointer { nb in
@@ -93,7 +93,8 @@ public struct PackedCenters: Sendable {
                         let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
                         for c in 0 ..< k {
                             let v = distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!)
-                            for q in 0 ..< valid { out[(b + q - base) * k + c] = v[q] }
+                            let o = out + c * stride + b
+                            for q in 0 ..< valid { o[q] = v[q] }
                         }
                         b += 4
                     }

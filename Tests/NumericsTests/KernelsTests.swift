@@ -89,15 +89,17 @@ final class KernelsTests: XCTestCase {
     func testPackedCentersDistancesOfABlockOfRows() {
         let centers = Matrix(rowArrays: [[0, 0], [3, 4], [1, 1]])
         let x = Matrix(rowArrays: [[3, 4], [0, 0], [1, 1], [3, 4], [2, 0]])  // not a multiple of 4 rows
-        var out = [Double](repeating: -1, count: 4 * 3)
+        var out = [Double](repeating: -1, count: 3 * 5)
         x.storage.withUnsafeBufferPointer { xs in
             Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
                 out.withUnsafeMutableBufferPointer { o in
-                    PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5, into: o.baseAddress!)
+                    PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5,
+                                                     into: o.baseAddress!, stride: 5)
                 }
             }
         }
-        XCTAssertEqual(out, [0, 25, 2, 2, 13, 0, 25, 0, 13, 4, 17, 2])
+        // One run per centre; row 0 was not asked for.
+        XCTAssertEqual(out, [-1, 0, 2, 25, 4, -1, 25, 13, 0, 17, -1, 2, 0, 13, 2])
     }
 
     func testLloydPassMatchesNearestCentersAndGroupSums() {
