@@ -58,25 +58,56 @@ public struct PackedCenters: Sendable {
         return (labels, dist)
     }
 
-    /// One Lloyd step over `rows`: each row's nearest centre goes to `labels[i]` (the return
-    /// value counts the rows whose label changed), and the rows are added to their centre's
-    /// `sums` (count × dims) and `counts` in row order — the assignment and the per-cluster
-    /// sums in one read of the rows.
-    public func lloydPass(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
-                          labels: UnsafeMutablePointer<Int32>, sums: UnsafeMutablePointer<Double>,
-                          counts: UnsafeMutablePointer<Int>) -> Int {
-        let d = dims
-        var changed = 0
-        forEachBlock(x, xNorms: xNorms, rows: rows) { first, valid, index, _ in
-            for q in 0 ..< valid {
-                let i = first + q, l = Int(index[q])
-                if labels[i] != Int32(truncatingIfNeeded: l) { changed += 1 }
-                labels[i] = Int32(truncatingIfNeeded: l)
-                counts[l] += 1
-                Self.add(x + i * d, into: sums + l * d, count: d)
+    /// For the rows listed in `rows` (any order, `count` of them): the nearest centre (lowest
+    /// index on ties) into `labels[j]`, its squared distance into `best[j]`, and the smallest
+    /// squared distance to any other centre into `second[j]` (+∞ with one centre) — what an
+    /// exact bound-based Lloyd step needs for the rows whose bounds could not decide.
+    public func nearestTwo(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
+                           labels: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Double>,
+                           second: UnsafeMutablePointer<Double>) {
+        let k = count, d = dims
+        withBlockScratch { xt in
+            coords.withUnsafeBufferPointer { cb in
+                norms.withUnsafeBufferPointer { nb in
+                    let cp = cb.baseAddress!, np = nb.baseAddress!
+                    var j = 0
+                    while j < m {
+                        let last = m - 1
+                        let n4 = gather(x, xNorms: xNorms, rows: (rows[j], rows[min(j + 1, last)], rows[min(j + 2, last)],
+                                                                  rows[min(j + 3, last)]), into: xt)
+                        var b1 = SIMD4<Double>(repeating: .infinity), b2 = b1, index = SIMD4<Int64>.zero
+                        for c in 0 ..< k {
+                            let base = cp + c * d
+                            var acc = xt[0] * base[0]
+                            for f in 1 ..< d { acc += xt[f] * base[f] }
+                            let dc = Self.finish(acc, n4, np[c])
+                            let closer = dc .< b1
+                            b2 = b2.replacing(with: b1, where: closer).replacing(with: dc, where: .!closer .& (dc .< b2))
+                            b1.replace(with: dc, where: closer)
+                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                        }
+                        for q in 0 ..< min(4, m - j) {
+                            labels[j + q] = Int32(truncatingIfNeeded: index[q])
+                            best[j + q] = b1[q]
+                            second[j + q] = b2[q]
+                        }
+                        j += 4
+                    }
+                }
             }
         }
-        return changed
+    }
+
+    /// The squared distance from one row to centre `c`, with exactly the arithmetic of a lane
+    /// of the block kernel.
+    public func distance(_ row: UnsafePointer<Double>, norm: Double, center c: Int) -> Double {
+        coords.withUnsafeBufferPointer { cb in
+            let base = cb.baseAddress! + c * dims
+            var acc = row[0] * base[0][0]
+            for f in 1 ..< dims { acc += row[f] * base[f][0] }
+            let d = (norm - 2 * acc) + norms[c][0]
+            return d < 0 ? 0 : d
+        }
     }
 
     /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
@@ -105,19 +136,6 @@ public struct PackedCenters: Sendable {
 
     // MARK: - The block kernel
 
-    /// `s[f] += r[f]` for every feature, two at a time (the same additions, in any order of f).
-    @inline(__always)
-    static func add(_ r: UnsafePointer<Double>, into s: UnsafeMutablePointer<Double>, count d: Int) {
-        var f = 0
-        while f + 2 <= d {
-            let v = UnsafeRawPointer(s + f).loadUnaligned(as: SIMD2<Double>.self)
-                + UnsafeRawPointer(r + f).loadUnaligned(as: SIMD2<Double>.self)
-            UnsafeMutableRawPointer(s + f).storeBytes(of: v, as: SIMD2<Double>.self)
-            f += 2
-        }
-        if f < d { s[f] += r[f] }
-    }
-
     /// Scratch for one block of four rows, feature-major.
     @inline(__always)
     func withBlockScratch<R>(_ body: (UnsafeMutablePointer<SIMD4<Double>>) -> R) -> R {
@@ -129,11 +147,17 @@ public struct PackedCenters: Sendable {
     @inline(__always)
     func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, first: Int, last: Int,
                 into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
-        let i1 = min(first + 1, last), i2 = min(first + 2, last), i3 = min(first + 3, last)
+        gather(x, xNorms: xNorms, rows: (first, min(first + 1, last), min(first + 2, last), min(first + 3, last)), into: xt)
+    }
+
+    /// Four rows of `x`, feature-major into `xt`; returns their squared norms.
+    @inline(__always)
+    func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows r: (Int, Int, Int, Int),
+                into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
         let d = dims
-        let r0 = x + first * d, r1 = x + i1 * d, r2 = x + i2 * d, r3 = x + i3 * d
+        let r0 = x + r.0 * d, r1 = x + r.1 * d, r2 = x + r.2 * d, r3 = x + r.3 * d
         for f in 0 ..< d { xt[f] = SIMD4(r0[f], r1[f], r2[f], r3[f]) }
-        return SIMD4(xNorms[first], xNorms[i1], xNorms[i2], xNorms[i3])
+        return SIMD4(xNorms[r.0], xNorms[r.1], xNorms[r.2], xNorms[r.3])
     }
 
     /// Squared distances of the block's four rows to centre `c`, clamped at 0.

@@ -102,24 +102,31 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(out, [-1, 0, 2, 25, 4, -1, 25, 13, 0, 17, -1, 2, 0, 13, 2])
     }
 
-    func testLloydPassMatchesNearestCentersAndGroupSums() {
+    /// The bound-based K-Means step relies on these two agreeing with the full pass to the bit.
+    func testNearestTwoAndSingleDistanceMatchTheFullPass() {
         let x = randomMatrix(rows: 1_003, cols: 7, seed: 4)
-        let centers = x.selectingRows([1, 500, 999, 7, 20])
+        let centers = x.selectingRows([1, 500, 999, 7, 20, 1])  // a duplicate centre: exact ties
         let packed = PackedCenters(centers)
-        var labels = [Int32](repeating: 3, count: x.rows)
-        var sums = [Double](repeating: 0, count: 5 * 7), counts = [Int](repeating: 0, count: 5)
-        let changed = x.storage.withUnsafeBufferPointer { xs in
-            Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
-                packed.lloydPass(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 0 ..< x.rows, labels: &labels,
-                                 sums: &sums, counts: &counts)
+        let norms = Kernels.rowSquaredNorms(x)
+        let rows = Array(stride(from: 1_002, through: 0, by: -3))  // any order, not a multiple of 4
+        var labels = [Int32](repeating: -1, count: rows.count)
+        var best = [Double](repeating: 0, count: rows.count), second = best
+        x.storage.withUnsafeBufferPointer { xs in
+            norms.withUnsafeBufferPointer { ns in
+                packed.nearestTwo(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, count: rows.count,
+                                  labels: &labels, best: &best, second: &second)
             }
         }
-        let expected = Kernels.nearestCenters(x, centers: centers).labels
-        XCTAssertEqual(labels.map(Int.init), expected)
-        XCTAssertEqual(changed, expected.filter { $0 != 3 }.count)
-        var acc = GroupAccumulator(groups: 5, dims: 7)
-        expected.withUnsafeBufferPointer { acc.add(x, labels: $0.baseAddress!, rows: 0 ..< x.rows) }
-        XCTAssertEqual(sums.map(\.bitPattern), acc.sums.map(\.bitPattern))
-        XCTAssertEqual(counts, acc.counts)
+        let full = Kernels.nearestCenters(x, centers: centers)
+        for (j, i) in rows.enumerated() {
+            XCTAssertEqual(Int(labels[j]), full.labels[i])
+            XCTAssertEqual(best[j].bitPattern, full.minSqDist[i].bitPattern)
+            let all = x.storage.withUnsafeBufferPointer { xs in
+                (0 ..< centers.rows).map { packed.distance(xs.baseAddress! + i * 7, norm: norms[i], center: $0) }
+            }
+            XCTAssertEqual(all[full.labels[i]].bitPattern, best[j].bitPattern)
+            let others = all.indices.filter { $0 != full.labels[i] }.map { all[$0] }
+            XCTAssertEqual(second[j].bitPattern, others.min()!.bitPattern)
+        }
     }
 }
