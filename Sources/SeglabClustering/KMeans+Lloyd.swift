@@ -32,7 +32,7 @@ extension KMeans {
         let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
         // Bounds every true row norm from above: the computed squared norms are within a few
         // rounding errors of the true ones.
-        let rowNormBound = (xNorms.max() ?? 0).squareRoot() * BoundedAssignment.roundUp
+        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
         let states = starts.map { RestartState(centers: $0, rows: n, chunks: chunks.count, k: k, d: d) }
         defer { for s in states { s.deallocate() } }
         var iteration = 0
@@ -135,18 +135,27 @@ extension KMeans {
     }
 }
 
-/// One restart between iterations: its centres (and how far each moved in the last update),
-/// each row's label (`-1` before the first assignment) with Hamerly's bounds, and each
-/// chunk's per-cluster sums and counts as of the chunk's last label change.
+/// One restart between iterations: its centres (and how far they have moved in all), each
+/// row's label (`-1` before the first assignment) with Hamerly's bounds, and each chunk's
+/// per-cluster sums and counts as of the chunk's last label change.
+///
+/// The bounds are stored relative to the accumulated movement, so a row whose label the
+/// bounds decide costs reads only: its upper bound is `upper[i] + travelled[label]` and its
+/// lower bound `lower[i] − travelledMax` (Hamerly's per-iteration updates, summed).
 final class RestartState {
     private(set) var centers: Matrix
-    /// ‖new − old‖ of every centre in the last update, rounded up; empty before it.
-    private(set) var drift: [Double] = []
+    /// Per centre: the sum of its movements ‖new − old‖ so far, rounded up.
+    private(set) var travelled: [Double]
+    /// The sum over updates of the largest movement of any centre, rounded up.
+    private(set) var travelledMax = 0.0
+    private(set) var updates = 0
     let labels: UnsafeMutablePointer<Int32>
-    /// Upper bound on the distance from each row to its centre.
-    let upper: UnsafeMutablePointer<Double>
-    /// Lower bound on the distance from each row to every other centre.
-    let lower: UnsafeMutablePointer<Double>
+    /// Upper bound on the distance from each row to its centre, minus `travelled[label]`
+    /// (single precision, rounded up: 12 bytes of state per row with the label and `lower`).
+    let upper: UnsafeMutablePointer<Float>
+    /// Lower bound on the distance from each row to every other centre, plus `travelledMax`
+    /// (rounded down).
+    let lower: UnsafeMutablePointer<Float>
     /// chunks × k × d sums and chunks × k counts.
     let chunkSums: UnsafeMutablePointer<Double>
     let chunkCounts: UnsafeMutablePointer<Int>
@@ -158,6 +167,7 @@ final class RestartState {
     init(centers: Matrix, rows: Int, chunks: Int, k: Int, d: Int) {
         self.centers = centers
         self.k = k; self.d = d
+        travelled = [Double](repeating: 0, count: k)
         labels = .allocate(capacity: max(rows, 1))
         labels.initialize(repeating: -1, count: rows)
         upper = .allocate(capacity: max(rows, 1))
@@ -171,7 +181,7 @@ final class RestartState {
     }
 
     /// Before the first update: no bounds yet, every row is assigned in full.
-    var first: Bool { drift.isEmpty }
+    var first: Bool { updates == 0 }
 
     /// The chunks' sums combined in chunk order (a zero start, then each chunk in turn).
     func mergedSums(chunks: Int) -> GroupAccumulator {
@@ -183,17 +193,39 @@ final class RestartState {
         return acc
     }
 
-    /// New centres; remembers how far each one moved.
+    /// New centres; adds how far each one moved to the travelled distances.
     func move(to updated: Matrix) {
-        drift = (0 ..< k).map { c in
+        var largest = 0.0
+        for c in 0 ..< k {
             var s = 0.0
             for f in 0 ..< d {
                 let e = updated[c, f] - centers[c, f]
                 s += e * e
             }
-            return s.squareRoot() * BoundedAssignment.roundUp
+            let step = Bound.up(s.squareRoot())
+            travelled[c] = Bound.up(travelled[c] + step)
+            largest = max(largest, step)
         }
+        travelledMax = Bound.up(travelledMax + largest)
         centers = updated
+        updates += 1
+    }
+}
+
+/// Outward rounding for bounds: `up(r)` is at least, `down(r)` at most, the exact value of
+/// the operation that produced `r` (a sum, difference, product or square root of a few
+/// doubles is within a few units in the last place of its rounded result).
+enum Bound {
+    @inline(__always) static func up(_ r: Double) -> Double { r + abs(r) * 0x1p-44 }
+    @inline(__always) static func down(_ r: Double) -> Double { r - abs(r) * 0x1p-44 }
+    /// The nearest Float at or above (`upFloat`) or at or below (`downFloat`) v.
+    @inline(__always) static func upFloat(_ v: Double) -> Float {
+        let f = Float(v)
+        return Double(f) < v ? f.nextUp : f
+    }
+    @inline(__always) static func downFloat(_ v: Double) -> Float {
+        let f = Float(v)
+        return Double(f) > v ? f.nextDown : f
     }
 }
 
@@ -207,18 +239,14 @@ final class RestartState {
 /// L = max(l, min_c ‖c_a − c‖ − u), every other centre's D̃ is strictly above c_a's: the full
 /// pass would keep a, without a tie. Otherwise u is tightened from D̃(x, c_a) and, if that
 /// is not enough, the row takes the full kernel's answer (nearest and second nearest). Every
-/// quantity that feeds a bound is rounded outward (`roundUp`/`roundDown`), so the bounds hold
-/// for the true distances; a generous margin only costs a few extra distance computations.
+/// quantity that feeds a bound is rounded outward (`Bound`), so the bounds hold for the true
+/// distances; a generous margin only costs a few extra distance computations.
 struct BoundedAssignment {
-    static let roundUp = 1 + 0x1p-40, roundDown = 1 - 0x1p-40
-
     let state: RestartState
     let packed: PackedCenters
-    /// 2E: the gap L² − u² must exceed.
-    let margin: Double
-    let drift: [Double]
-    /// The largest drift, its centre, and the largest drift of any other centre.
-    let maxDrift: Double, maxDriftCenter: Int, otherDrift: Double
+    /// E and 2E (the gap L² − u² must exceed).
+    let error: Double, margin: Double
+    let travelled: [Double], travelledMax: Double
     /// Per centre: a lower bound on the distance to the nearest other centre.
     let gap: [Double]
 
@@ -226,15 +254,12 @@ struct BoundedAssignment {
         self.state = state
         let centers = state.centers, k = state.k, d = state.d
         packed = PackedCenters(centers)
-        let centerNormBound = (Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot() * Self.roundUp
-        let e = 4 * Double(d + 4) * 0x1p-53 * (rowNormBound + centerNormBound) * (rowNormBound + centerNormBound)
-        margin = 2 * e * Self.roundUp
-        drift = state.drift
-        var top = (value: 0.0, center: -1), other = 0.0
-        for (c, p) in drift.enumerated() {
-            if p > top.value { other = top.value; top = (p, c) } else if p > other { other = p }
-        }
-        (maxDrift, maxDriftCenter, otherDrift) = (top.value, top.center, other)
+        let centerNormBound = Bound.up((Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot())
+        let r = Bound.up(rowNormBound + centerNormBound)
+        error = Bound.up(4 * Double(d + 4) * 0x1p-53 * Bound.up(r * r))
+        margin = Bound.up(2 * error)
+        travelled = state.travelled
+        travelledMax = state.travelledMax
         var gap = [Double](repeating: .infinity, count: k)
         for a in 0 ..< k {
             for b in a + 1 ..< k {
@@ -243,65 +268,100 @@ struct BoundedAssignment {
                     let e = centers[a, f] - centers[b, f]
                     s += e * e
                 }
-                let g = s.squareRoot() * Self.roundDown
+                let g = s.squareRoot() * (1 - 0x1p-40)
                 gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
             }
         }
         self.gap = gap
     }
 
-    /// Whether bounds u (on the own centre) and l (on every other) prove the label.
+    /// Whether bounds u (on the own centre) and l (on every other) prove the label. Every
+    /// quantity here is non-negative when it matters, so rounding outward is one multiply.
     @inline(__always)
     private func decided(_ u: Double, _ l: Double, _ gap: Double) -> Bool {
-        let low = max(l, gap - u)
+        let low = max(l, (gap - u) * Self.shrink)
         guard low > u else { return false }
-        return ((low - u) * (low + u)) * Self.roundDown > margin
+        return ((low - u) * Self.shrink) * ((low + u) * Self.shrink) * Self.shrink > margin
     }
 
-    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk if a label changed. Returns the
-    /// number of changed labels.
+    static let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
+
+    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters that lost or gained a
+    /// row. Returns the number of changed labels.
+    ///
+    /// Three phases, so that the common case reads bounds only: the rows whose bounds decide;
+    /// of the others, those that a tightened upper bound decides (one distance each); the rest
+    /// through the full kernel.
     func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int) -> Int {
         let labels = state.labels, upper = state.upper, lower = state.lower, d = state.d, k = state.k
-        let e = margin / 2
-        var pending = [Int]()
-        if state.first {
-            pending = Array(rows)
-        } else {
-            for i in rows {
-                let a = Int(labels[i])
-                let u = (upper[i] + drift[a]) * Self.roundUp
-                let l = max((lower[i] - (a == maxDriftCenter ? otherDrift : maxDrift)) * Self.roundDown, 0)
-                upper[i] = u
-                lower[i] = l
-                if decided(u, l, gap[a]) { continue }
-                let tight = ((packed.distance(x + i * d, norm: xNorms[i], center: a) + e) * Self.roundUp).squareRoot() * Self.roundUp
-                upper[i] = tight
-                if decided(tight, l, gap[a]) { continue }
-                pending.append(i)
+        let first = state.first, travelledMax = self.travelledMax, error = self.error
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
+            let undecided = undecidedBuffer.baseAddress!
+            var count = 0
+            if first {
+                for i in rows { undecided[count] = i; count += 1 }
+            } else {
+                travelled.withUnsafeBufferPointer { tp in
+                    gap.withUnsafeBufferPointer { gp in
+                        for i in rows {
+                            let a = Int(labels[i])
+                            let u = Bound.up(Double(upper[i]) + tp[a])
+                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
+                            if decided(u, l, gp[a]) { continue }
+                            undecided[count] = i
+                            count += 1
+                        }
+                        var still = 0
+                        for j in 0 ..< count {
+                            let i = undecided[j], a = Int(labels[i])
+                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
+                            let tight = ((packed.distance(x + i * d, norm: xNorms[i], center: a) + error) * Self.grow).squareRoot() * Self.grow
+                            if decided(tight, l, gp[a]) {
+                                upper[i] = Bound.upFloat(Bound.up(tight - tp[a]))
+                                continue
+                            }
+                            undecided[still] = i
+                            still += 1
+                        }
+                        count = still
+                    }
+                }
             }
-        }
-        var changed = 0
-        if !pending.isEmpty {
-            let m = pending.count
-            let found = UnsafeMutablePointer<Int32>.allocate(capacity: m)
-            let best = UnsafeMutablePointer<Double>.allocate(capacity: m), second = UnsafeMutablePointer<Double>.allocate(capacity: m)
+            guard count > 0 else { return 0 }
+            var changed = 0
+            var touched = [Bool](repeating: first, count: k)
+            let found = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            let best = UnsafeMutablePointer<Double>.allocate(capacity: count), second = UnsafeMutablePointer<Double>.allocate(capacity: count)
             defer { found.deallocate(); best.deallocate(); second.deallocate() }
-            pending.withUnsafeBufferPointer { rowsToDo in
-                packed.nearestTwo(x, xNorms: xNorms, rows: rowsToDo.baseAddress!, count: m, labels: found, best: best, second: second)
-            }
-            for (j, i) in pending.enumerated() {
-                if labels[i] != found[j] { changed += 1 }
+            packed.nearestTwo(x, xNorms: xNorms, rows: undecided, count: count, labels: found, best: best, second: second)
+            for j in 0 ..< count {
+                let i = undecided[j], a = Int(found[j])
+                if labels[i] != found[j] {
+                    changed += 1
+                    if labels[i] >= 0 { touched[Int(labels[i])] = true }
+                    touched[a] = true
+                }
                 labels[i] = found[j]
-                upper[i] = ((best[j] + e) * Self.roundUp).squareRoot() * Self.roundUp
-                lower[i] = (max((second[j] - e) * Self.roundDown, 0)).squareRoot() * Self.roundDown
+                let u = ((best[j] + error) * Self.grow).squareRoot() * Self.grow
+                let l = (max(second[j] - error, 0) * Self.shrink).squareRoot() * Self.shrink
+                upper[i] = Bound.upFloat(Bound.up(u - travelled[a]))
+                lower[i] = Bound.downFloat((l + travelledMax) * Self.shrink)
             }
+            if changed > 0 {
+                // Only the clusters that lost or gained a row have new sums: each is summed again
+                // over the chunk's rows in order, as the full pass would.
+                let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
+                for c in 0 ..< k where touched[c] {
+                    (sums + c * d).initialize(repeating: 0, count: d)
+                    counts[c] = 0
+                }
+                for i in rows where touched[Int(labels[i])] {
+                    let c = Int(labels[i]), r = x + i * d, s = sums + c * d
+                    counts[c] += 1
+                    for f in 0 ..< d { s[f] += r[f] }
+                }
+            }
+            return changed
         }
-        if changed > 0 || state.first {
-            let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
-            sums.initialize(repeating: 0, count: k * d)
-            counts.initialize(repeating: 0, count: k)
-            Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: rows, sums: sums, counts: counts)
-        }
-        return changed
     }
 }

@@ -91,12 +91,12 @@ public struct KMeans: ClusteringAlgorithm {
     /// all of them, which turns a memory-bound fit on a large table into a compute-bound one.
     static let fusedRestarts = 10
 
-    /// Beyond the default: each restart of a batch keeps a label and two bounds per row (20
+    /// Beyond the default: each restart of a batch keeps a label and two bounds per row (12
     /// bytes), and a finished restart its labels and distances.
     public static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int {
         let k = parameters.optionalInt("k") ?? 8
         let batch = min(parameters.optionalInt("n_init") ?? 1, fusedRestarts)
-        return rows * (8 * (6 + cols + k) + 20 * batch)
+        return rows * (8 * (6 + cols + k) + 12 * batch)
     }
 
     /// The centres one restart starts from (k-means++ or k distinct random rows), drawn from `rng`

@@ -13,9 +13,9 @@ public struct PackedCenters: Sendable {
     public let count: Int
     public let dims: Int
     /// count × dims: coordinate f of centre c, in every lane.
-    let coords: [SIMD4<Double>]
+    @usableFromInline let coords: [SIMD4<Double>]
     /// ‖c‖², in every lane.
-    let norms: [SIMD4<Double>]
+    @usableFromInline let norms: [SIMD4<Double>]
 
     public init(_ centers: Matrix) {
         precondition(centers.cols >= 1, "centres need at least one feature")
@@ -100,6 +100,7 @@ public struct PackedCenters: Sendable {
 
     /// The squared distance from one row to centre `c`, with exactly the arithmetic of a lane
     /// of the block kernel.
+    @inlinable
     public func distance(_ row: UnsafePointer<Double>, norm: Double, center c: Int) -> Double {
         coords.withUnsafeBufferPointer { cb in
             let base = cb.baseAddress! + c * dims
