@@ -41,8 +41,10 @@ final class KernelsTests: XCTestCase {
     }
 
     func testSegmentDistanceSumsMatchDirectDifferences() {
-        let x = randomMatrix(rows: 203, cols: 3, seed: 2)  // not a multiple of 4 or of the row chunk
-        let segments = [0 ..< 1, 1 ..< 70, 70 ..< 73, 73 ..< 203]
+        // Several blocks of the symmetric pass, segments across block boundaries, a singleton,
+        // rows in no segment (600 ..< 610), a size that is not a multiple of 4.
+        let x = randomMatrix(rows: Kernels.blockRows * 3 + 203, cols: 3, seed: 2)
+        let segments = [0 ..< 1, 1 ..< 70, 70 ..< 300, 300 ..< 301, 301 ..< 600, 610 ..< x.rows]
         let sums = Kernels.segmentDistanceSums(x, segments: segments)
         for i in 0 ..< x.rows {
             for (s, seg) in segments.enumerated() {
@@ -54,6 +56,10 @@ final class KernelsTests: XCTestCase {
                 }
                 XCTAssertEqual(sums[i * segments.count + s], direct, accuracy: 1e-10 * max(direct, 1))
             }
+        }
+        // Blocks run in parallel; the sums are assembled in a fixed order all the same.
+        for _ in 0 ..< 3 {
+            XCTAssertEqual(Kernels.segmentDistanceSums(x, segments: segments).map(\.bitPattern), sums.map(\.bitPattern))
         }
     }
 
