@@ -80,11 +80,8 @@ private struct SymmetricDistancePlan {
             // I's rows for every J > I (into J's slot for I).
             Parallel.forEachChunk(count: blocks, chunkSize: 1) { range in
                 let block = range.lowerBound
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * b) { tile in
-                    for other in block ..< blocks {
-                        pair(block, other, tile: tile.baseAddress!, out: out,
-                             columnSums: other == block ? nil : parts + partOffset[block * blocks + other])
-                    }
+                for other in block ..< blocks {
+                    pair(block, other, out: out, columnSums: other == block ? nil : parts + partOffset[block * blocks + other])
                 }
             }
             // Then each row adds what earlier blocks found for it, in block order.
@@ -105,19 +102,18 @@ private struct SymmetricDistancePlan {
     /// Distances between the rows of block `rowBlock` and the columns of block `colBlock`:
     /// each row's sum over every segment run of the columns is added to `out`; with
     /// `columnSums`, each column's sum over every run of the rows goes there (run-major).
-    private func pair(_ rowBlock: Int, _ colBlock: Int, tile: UnsafeMutablePointer<Double>,
-                      out: UnsafeMutablePointer<Double>, columnSums: UnsafeMutablePointer<Double>?) {
+    private func pair(_ rowBlock: Int, _ colBlock: Int, out: UnsafeMutablePointer<Double>,
+                      columnSums: UnsafeMutablePointer<Double>?) {
         let b = Kernels.blockRows
-        let colFirst = colBlock * b, colCount = min(b, n - colFirst)
-        let colLanes = (colCount + 3) & ~3
-        let colRuns = runs[colBlock].filter { $0.segment >= 0 }
+        let colFirst = colBlock * b
+        let colRuns = runs[colBlock]
         xt.withUnsafeBufferPointer { xtb in
             norms.withUnsafeBufferPointer { nb in
                 withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 4 * d) { splatBuffer in
                     let xp = xtb.baseAddress!, np = nb.baseAddress!, splats = splatBuffer.baseAddress!
                     for (r, rowRun) in runs[rowBlock].enumerated() {
                         // Rows outside every segment add to no column's sums.
-                        let colSum = rowRun.segment < 0 ? nil : columnSums.map { $0 + r * b }
+                        let colSum = rowRun.segment < 0 ? nil : columnSums.map { $0 + r * b - colFirst }
                         var i = rowRun.rows.lowerBound
                         while i < rowRun.rows.upperBound {
                             let valid = min(4, rowRun.rows.upperBound - i)
@@ -131,11 +127,20 @@ private struct SymmetricDistancePlan {
                                 splats[3 * d + f] = SIMD4(repeating: feature[rows.3])
                             }
                             let n4 = (np[rows.0], np[rows.1], np[rows.2], np[rows.3])
-                            fourRows(splats, norms: n4, xt: xp, columnNorms: np, columns: colFirst, lanes: colLanes, into: tile)
-                            for q in 0 ..< valid {
-                                let t = tile + q * b, row = out + (i + q) * segCount
-                                for run in colRuns { row[run.segment] += Self.sum(t, run.rows.lowerBound - colFirst ..< run.rows.upperBound - colFirst) }
-                                if let colSum { for j in 0 ..< colCount { colSum[j] += t[j] } }
+                            // Rows past the run's end repeat its last row: weight 0 in the column sums.
+                            let weights = SIMD4<Double>(1, valid > 1 ? 1 : 0, valid > 2 ? 1 : 0, valid > 3 ? 1 : 0)
+                            for run in colRuns {
+                                // Columns outside every segment count for no row, but rows still
+                                // count for them.
+                                if run.segment < 0 && colSum == nil { continue }
+                                let sums = fourRows(splats, norms: n4, weights: weights, xt: xp, columnNorms: np,
+                                                    columns: run.rows, columnSums: colSum)
+                                if run.segment < 0 { continue }
+                                let row = out + i * segCount + run.segment
+                                row[0] += sums.0
+                                if valid > 1 { row[segCount] += sums.1 }
+                                if valid > 2 { row[2 * segCount] += sums.2 }
+                                if valid > 3 { row[3 * segCount] += sums.3 }
                             }
                             i += 4
                         }
@@ -145,45 +150,50 @@ private struct SymmetricDistancePlan {
         }
     }
 
-    /// Σ t[range] with two lanes, combined at the end: a fixed order.
-    @inline(__always)
-    private static func sum(_ t: UnsafePointer<Double>, _ range: Range<Int>) -> Double {
-        var a = 0.0, c = 0.0
-        var j = range.lowerBound
-        while j + 2 <= range.upperBound { a += t[j]; c += t[j + 1]; j += 2 }
-        if j < range.upperBound { a += t[j] }
-        return a + c
-    }
-
-    /// Distances from four rows (their features splatted: row q's feature f at
-    /// `splats[q * d + f]`) to the `lanes` columns starting at `columns`, row q's into
-    /// `tile[q * blockRows ..]`.
+    /// For four rows (features splatted: row q's feature f at `splats[q * d + f]`) and the
+    /// columns `columns` (one segment's): each row's sum of distances to the columns, returned,
+    /// and, with `columnSums`, each column's distances to the four rows (times `weights`, in
+    /// row order) added to `columnSums[j]`. Vectors of four columns overlapping the range's
+    /// ends are masked to the range.
     @inline(__always)
     private func fourRows(_ splats: UnsafePointer<SIMD4<Double>>, norms: (Double, Double, Double, Double),
-                          xt: UnsafePointer<Double>, columnNorms: UnsafePointer<Double>,
-                          columns first: Int, lanes: Int, into tile: UnsafeMutablePointer<Double>) {
-        let b = Kernels.blockRows, p = padded
+                          weights: SIMD4<Double>, xt: UnsafePointer<Double>, columnNorms: UnsafePointer<Double>,
+                          columns: Range<Int>, columnSums: UnsafeMutablePointer<Double>?)
+        -> (Double, Double, Double, Double) {
+        let p = padded
         let n0 = SIMD4(repeating: norms.0), n1 = SIMD4(repeating: norms.1)
         let n2 = SIMD4(repeating: norms.2), n3 = SIMD4(repeating: norms.3)
+        let w1 = SIMD4(repeating: weights[1]), w2 = SIMD4(repeating: weights[2]), w3 = SIMD4(repeating: weights[3])
+        let full = weights == SIMD4(repeating: 1)
         let s0 = splats, s1 = splats + d, s2 = splats + 2 * d, s3 = splats + 3 * d
-        for j in stride(from: first, to: first + lanes, by: 4) {
+        var a0 = SIMD4<Double>.zero, a1 = SIMD4<Double>.zero, a2 = SIMD4<Double>.zero, a3 = SIMD4<Double>.zero
+        let lanes = SIMD4<Int64>(0, 1, 2, 3)
+        var j = columns.lowerBound & ~3
+        while j < columns.upperBound {
             var p0 = SIMD4<Double>.zero, p1 = SIMD4<Double>.zero, p2 = SIMD4<Double>.zero, p3 = SIMD4<Double>.zero
             for f in 0 ..< d {
                 let v = UnsafeRawPointer(xt + f * p + j).loadUnaligned(as: SIMD4<Double>.self)
                 p0 += v * s0[f]; p1 += v * s1[f]; p2 += v * s2[f]; p3 += v * s3[f]
             }
             let nj = UnsafeRawPointer(columnNorms + j).loadUnaligned(as: SIMD4<Double>.self)
-            let o = j - first
-            store(Self.clampedRoot((n0 - 2 * p0) + nj), tile + o)
-            store(Self.clampedRoot((n1 - 2 * p1) + nj), tile + b + o)
-            store(Self.clampedRoot((n2 - 2 * p2) + nj), tile + 2 * b + o)
-            store(Self.clampedRoot((n3 - 2 * p3) + nj), tile + 3 * b + o)
+            var d0 = Self.clampedRoot((n0 - 2 * p0) + nj), d1 = Self.clampedRoot((n1 - 2 * p1) + nj)
+            var d2 = Self.clampedRoot((n2 - 2 * p2) + nj), d3 = Self.clampedRoot((n3 - 2 * p3) + nj)
+            if j < columns.lowerBound || j + 4 > columns.upperBound {
+                let index = lanes &+ Int64(j)
+                let outside = (index .< Int64(columns.lowerBound)) .| (index .>= Int64(columns.upperBound))
+                d0.replace(with: 0, where: outside); d1.replace(with: 0, where: outside)
+                d2.replace(with: 0, where: outside); d3.replace(with: 0, where: outside)
+            }
+            a0 += d0; a1 += d1; a2 += d2; a3 += d3
+            if let columnSums {
+                let c = UnsafeMutableRawPointer(columnSums + j)
+                let sum = full ? ((d0 + d1) + d2) + d3 : ((d0 + d1 * w1) + d2 * w2) + d3 * w3
+                c.storeBytes(of: c.loadUnaligned(as: SIMD4<Double>.self) + sum, as: SIMD4<Double>.self)
+            }
+            j += 4
         }
-    }
-
-    @inline(__always)
-    private func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+        @inline(__always) func total(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
+        return (total(a0), total(a1), total(a2), total(a3))
     }
 
     /// √max(d², 0) lane by lane. Written per lane with the clamp first: the compiler then
