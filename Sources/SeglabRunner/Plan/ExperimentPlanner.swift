@@ -9,8 +9,15 @@ import SeglabNumerics
 /// once, and expands the grid. Everything that can be wrong with the input is found here,
 /// before any run starts and before the ledger is touched.
 public enum ExperimentPlanner {
-    public static func prepare(_ experiment: Experiment) throws -> PreparedExperiment {
-        let candidates = try DataLoader.candidateColumns(experiment.data)
+    /// With `showProgress`, a long read of the data prints its progress on stderr.
+    public static func prepare(_ experiment: Experiment, showProgress: Bool = false) throws -> PreparedExperiment {
+        // Feature sets of sources with fixed features are checked before the (long) read.
+        if case .customersCSV = experiment.data {} else {
+            for def in experiment.featureSets { try checkColumns(def, (CustomerFeatures.names, []), file: experiment.file) }
+        }
+        let data = try DataLoader.read(experiment.data, cleaning: experiment.clean,
+                                       progress: showProgress ? ProgressLine.reading(experiment.data) : nil)
+        let candidates = DataLoader.candidateColumns(data)
         for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
         // Cleaning depends on the used columns only through `missing` (customers_csv) and
         // outliers; otherwise every feature set shares one load.
@@ -20,7 +27,7 @@ public enum ExperimentPlanner {
         func load(_ used: Set<String>?) throws -> CustomerTable {
             let key = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"]) : []
             if let t = tables[key] { return t }
-            let t = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used)
+            let t = try DataLoader.load(data, cleaning: experiment.clean, usedColumns: used)
             tables[key] = t
             return t
         }
@@ -58,7 +65,8 @@ public enum ExperimentPlanner {
                 unscaledColumns: table.numericNames.filter(available.contains)))
         }
         try checkK(experiment, prepared)
-        let fingerprint = try datasetFingerprint(experiment.data)
+        // The SHA-256 of the very bytes parsed; the synthetic generator's own parameters.
+        let fingerprint = data.fingerprint ?? RunIdentity.key(of: RunIdentity.dataJSON(experiment.data, fingerprint: ""))
         return PreparedExperiment(experiment: experiment, datasetSHA256: fingerprint, featureSets: prepared,
                                   runs: expand(experiment, prepared, fingerprint: fingerprint))
     }
@@ -108,22 +116,6 @@ public enum ExperimentPlanner {
 
     public static func matrixHash(_ m: Matrix) -> String {
         m.storage.withUnsafeBytes { RunIdentity.sha256Hex($0) }
-    }
-
-    static func datasetFingerprint(_ source: DataSource) throws -> String {
-        switch source {
-        case .synthetic:
-            return RunIdentity.key(of: RunIdentity.dataJSON(source, fingerprint: ""))
-        case .customersCSV(let c): return try fileHash(c.path)
-        case .transactionsCSV(let t): return try fileHash(t.path)
-        }
-    }
-
-    static func fileHash(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(file: path, "cannot read the file")
-        }
-        return RunIdentity.sha256Hex(data)
     }
 
     /// The cartesian product feature set × algorithm × axes × replicate, in that order.
