@@ -150,9 +150,17 @@ struct RecordDeduplicator {
 
 /// Finds exact duplicate records of a streamed CSV file: a record is a copy when an earlier
 /// record has the very same bytes. One 8-byte slot per distinct record — 26 bits of the
-/// record's hash and its offset in the file — and a hash match is confirmed by reading the
-/// earlier record again, so the answer is exact while memory stays far below the file's size.
+/// record's hash and its offset in the file — and a hash match is confirmed by reading both
+/// records again, so the answer is exact while memory stays far below the file's size.
+///
+/// Records come in batches (`touch` every key of a batch, then `isCopy` each in order): the
+/// touches' cache misses overlap instead of queueing.
 struct StreamingDeduplicator {
+    /// Where a record lies in the file, and the hash of its bytes.
+    struct Key {
+        var hash: UInt64, offset: Int, length: Int
+    }
+
     private var slots: [UInt64]
     private var shift: UInt64
     private var count = 0
@@ -166,24 +174,38 @@ struct StreamingDeduplicator {
         shift = 64 - 16
     }
 
-    /// Whether the current record of `csv` copies an earlier one; if not, it is remembered.
-    mutating func isCopy(_ csv: CSVReader) throws -> Bool {
-        let bytes = csv.recordBytes
-        let h = ByteHashIndex.hash(bytes)
-        let tag = h >> (64 - Self.tagBits)
-        let offset = csv.recordSpan.start
-        guard offset + 1 < 1 << Self.offsetBits else {
+    /// The key of the current record of `csv`.
+    static func key(_ csv: CSVReader) throws -> Key {
+        let span = csv.recordSpan
+        guard span.start + 1 < 1 << offsetBits else {
             throw DataError(file: csv.path, row: csv.line, "files above 256 GB cannot be checked for duplicate rows")
         }
+        return Key(hash: ByteHashIndex.hash(csv.recordBytes), offset: span.start, length: span.end - span.start)
+    }
+
+    /// Reads the first slot each key probes, so that the `isCopy` calls that follow find them
+    /// in cache (the reads are independent: their misses overlap).
+    mutating func prefetch<S: Sequence>(_ keys: S) where S.Element == Key {
+        var touched: UInt64 = 0
+        for key in keys { touched &+= slots[slotIndex(key.hash >> (64 - Self.tagBits))] }
+        sink = touched
+    }
+
+    /// Keeps `prefetch`'s reads from being optimised away.
+    private var sink: UInt64 = 0
+
+    /// Whether the record copies an earlier one; if not, it is remembered.
+    mutating func isCopy(_ key: Key) throws -> Bool {
+        let tag = key.hash >> (64 - Self.tagBits)
         let mask = slots.count - 1
         var s = slotIndex(tag)
         while true {
             let word = slots[s]
             if word == 0 { break }
-            if word >> Self.offsetBits == tag, try sameRecord(at: Int(word & (1 << Self.offsetBits - 1)) - 1, bytes) { return true }
+            if word >> Self.offsetBits == tag, try sameRecord(at: Int(word & (1 << Self.offsetBits - 1)) - 1, key) { return true }
             s = (s + 1) & mask
         }
-        slots[s] = tag << Self.offsetBits | UInt64(offset + 1)
+        slots[s] = tag << Self.offsetBits | UInt64(key.offset + 1)
         count += 1
         if count * 4 > slots.count * 3 { grow() }
         return false
@@ -208,17 +230,20 @@ struct StreamingDeduplicator {
         }
     }
 
-    /// Whether the record starting at `offset` is `bytes`: the same bytes, then the end of the
-    /// record (a line break or the end of the file). Parsing is a function of the bytes, so an
-    /// earlier record that starts with a whole identical record and then a line break ends there.
-    private mutating func sameRecord(at offset: Int, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        let n = bytes.count, available = min(n + 1, reader.fileSize - offset)
+    /// Whether the record starting at `offset` is the record `key`: the same bytes, then the
+    /// end of the record (a line break or the end of the file). Parsing is a function of the
+    /// bytes, so an earlier record that starts with a whole identical record and then a line
+    /// break ends there.
+    private mutating func sameRecord(at offset: Int, _ key: Key) throws -> Bool {
+        let n = key.length, available = min(n + 1, reader.fileSize - offset)
         guard available >= n else { return false }
-        if scratch.count < available { scratch = [UInt8](repeating: 0, count: available) }
+        if scratch.count < n + available { scratch = [UInt8](repeating: 0, count: n + available) }
         return try scratch.withUnsafeMutableBufferPointer { s in
-            try reader.reread(at: offset, count: available, into: s.baseAddress!)
-            guard n == 0 || memcmp(s.baseAddress!, bytes.baseAddress!, n) == 0 else { return false }
-            return available == n || s[n] == 0x0A || s[n] == 0x0D
+            let earlier = s.baseAddress!, current = earlier + available
+            try reader.reread(at: offset, count: available, into: earlier)
+            try reader.reread(at: key.offset, count: n, into: current)
+            guard n == 0 || memcmp(earlier, current, n) == 0 else { return false }
+            return available == n || earlier[n] == 0x0A || earlier[n] == 0x0D
         }
     }
 }

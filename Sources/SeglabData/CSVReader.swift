@@ -83,6 +83,7 @@ final class CSVReader {
     }
 
     deinit {
+        file.waitForHashing()
         starts.deallocate(); ends.deallocate(); escaped.deallocate(); storage.deallocate()
     }
 
@@ -90,6 +91,8 @@ final class CSVReader {
     /// growing the buffer when one record fills it. False at the end of the file.
     private func refill() throws -> Bool {
         guard !atEOF else { return false }
+        // The bytes about to move or be overwritten may still be being hashed.
+        file.waitForHashing()
         if blockSize != nil, pos > 0 {
             // Move the unconsumed tail (a partial record) to the front.
             let keep = pos

@@ -8,7 +8,10 @@ public typealias ReadProgress = @Sendable (_ bytesRead: Int, _ totalBytes: Int) 
 /// data fingerprint is that of the very bytes that were parsed. A file that changes size or
 /// modification time while it is read is bad input. Bytes already in memory (a request body
 /// of `seglab serve`) are read the same way; `path` then only names them.
-final class FileReader {
+///
+/// The hashing runs on a serial queue beside the parsing (the other core): a buffer handed to
+/// `read` must stay untouched until `waitForHashing()`.
+final class FileReader: @unchecked Sendable {
     let path: String
     /// The size when the file was opened.
     let size: Int
@@ -17,7 +20,10 @@ final class FileReader {
         case memory([UInt8])
     }
     private let source: Source
+    /// Only touched on `hashing` (and after `waitForHashing`).
     private var hasher = SHA256()
+    private let hashing = DispatchQueue(label: "seglab.file-hash")
+    private let pending = DispatchGroup()
     private(set) var bytesRead = 0
     private let progress: ReadProgress?
 
@@ -45,7 +51,10 @@ final class FileReader {
         source = .memory(contents)
     }
 
-    deinit { if case .file(let fd, _) = source { close(fd) } }
+    deinit {
+        waitForHashing()
+        if case .file(let fd, _) = source { close(fd) }
+    }
 
     /// Reads up to `count` bytes into `buffer` (fewer only at the end of the file); returns
     /// how many, 0 at the end.
@@ -64,7 +73,8 @@ final class FileReader {
             done = min(count, bytes.count - bytesRead)
             bytes.withUnsafeBufferPointer { b in if done > 0 { buffer.update(from: b.baseAddress! + bytesRead, count: done) } }
         }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: done))
+        let bytes = Bytes(pointer: UnsafeRawBufferPointer(start: buffer, count: done))
+        hashing.async(group: pending) { [self] in hasher.update(bufferPointer: bytes.pointer) }
         bytesRead += done
         if done > 0 { progress?(bytesRead, size) }
         return done
@@ -87,8 +97,15 @@ final class FileReader {
         }
     }
 
+    /// A buffer handed to the hashing queue; the reader's caller keeps it alive and unchanged.
+    private struct Bytes: @unchecked Sendable { let pointer: UnsafeRawBufferPointer }
+
+    /// Returns once every byte read so far is hashed (the buffers may then be reused).
+    func waitForHashing() { pending.wait() }
+
     /// The SHA-256 (hex) of every byte read; bad input if the file changed meanwhile.
     func fingerprint() throws -> String {
+        waitForHashing()
         if case .file(let fd, let modified) = source {
             var st = stat()
             guard fstat(fd, &st) == 0, Int(st.st_size) == size,

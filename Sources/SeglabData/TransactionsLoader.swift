@@ -9,6 +9,17 @@
 enum TransactionsLoader {
     /// Bytes read per block of the stream.
     static let blockSize = 4 << 20
+    /// Rows parsed before their duplicate lookups are done together.
+    static let batchRows = 512
+
+    /// One parsed row, waiting for its batch's duplicate lookups.
+    private struct Row {
+        var customer: Int32, day: Int32, invoice: Int32, product: Int32
+        var value: Double
+        var isReturn: Bool, isNonPositive: Bool
+        /// For the duplicate check (rows with a customer id, duplicates dropped).
+        var key: StreamingDeduplicator.Key?
+    }
 
     /// Header positions of the mapped columns.
     private struct Mapping {
@@ -71,42 +82,58 @@ enum TransactionsLoader {
             }
         }
 
-        while try csv.next() {
-            read += 1
-            guard let day = dates.day(csv.field(dateCol)) else {
-                let text = csv.string(dateCol)
-                let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
-                throw DataError(file: path, row: csv.line, column: header[dateCol],
-                                text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
-            }
-            let quantity = try number(quantityCol)
-            let v = try number(valueCol)
-            let value = priceCol == nil ? v : quantity * v
-            guard value.isFinite else {
-                throw DataError(file: path, row: csv.line, column: header[valueCol],
-                                "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
-            }
-            let customer = csv.isEmpty(customerCol) ? -1 : Int(csv.withValue(customerCol) { customers.intern($0) })
-            var cancelled = false
-            let invoice: Int32 = invoiceCol.map { j in
-                csv.withValue(j) { b in
-                    cancelled = b.first == UInt8(ascii: "C")
-                    return invoices.intern(b)
+        // Rows are parsed in batches; each batch's duplicate lookups are then done together
+        // (their cache misses overlap), and its rows are cleaned and aggregated in file order.
+        var batch = [Row]()
+        batch.reserveCapacity(Self.batchRows)
+        var more = true
+        while more {
+            batch.removeAll(keepingCapacity: true)
+            while batch.count < Self.batchRows {
+                guard try csv.next() else { more = false; break }
+                read += 1
+                guard let day = dates.day(csv.field(dateCol)) else {
+                    let text = csv.string(dateCol)
+                    let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
+                    throw DataError(file: path, row: csv.line, column: header[dateCol],
+                                    text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
                 }
-            } ?? -1
-            let product: Int32 = productCol.map { j in csv.withValue(j) { products.intern($0) } } ?? -1
-            let isReturn = cancelled || quantity < 0 || (amountCol != nil && v < 0)
-            let isNonPositive = !isReturn && (value <= 0 || (priceCol != nil && v <= 0))
-            // The rules in their report order: a row is counted by the first that drops it.
-            // Duplicates are looked for among every earlier row with a customer id.
-            if customer < 0 { missingID += 1; continue }
-            if try duplicates?.isCopy(csv) == true { copies += 1; continue }
-            if isNonPositive { nonPositive += 1; continue }
-            if isReturn {
-                if cleaning.cancellations == .exclude { excluded += 1; continue }
-                aggregator.addReturn(customer: customer, value: value)
-            } else {
-                aggregator.addPurchase(customer: customer, day: day, value: value, invoice: invoice, product: product)
+                let quantity = try number(quantityCol)
+                let v = try number(valueCol)
+                let value = priceCol == nil ? v : quantity * v
+                guard value.isFinite else {
+                    throw DataError(file: path, row: csv.line, column: header[valueCol],
+                                    "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
+                }
+                let customer = csv.isEmpty(customerCol) ? -1 : csv.withValue(customerCol) { customers.intern($0) }
+                var cancelled = false
+                let invoice: Int32 = invoiceCol.map { j in
+                    csv.withValue(j) { b in
+                        cancelled = b.first == UInt8(ascii: "C")
+                        return invoices.intern(b)
+                    }
+                } ?? -1
+                let product: Int32 = productCol.map { j in csv.withValue(j) { products.intern($0) } } ?? -1
+                let isReturn = cancelled || quantity < 0 || (amountCol != nil && v < 0)
+                let key = customer >= 0 && duplicates != nil ? try StreamingDeduplicator.key(csv) : nil
+                batch.append(Row(customer: customer, day: day, invoice: invoice, product: product, value: value,
+                                 isReturn: isReturn, isNonPositive: !isReturn && (value <= 0 || (priceCol != nil && v <= 0)),
+                                 key: key))
+            }
+            duplicates?.prefetch(batch.lazy.compactMap(\.key))
+            for row in batch {
+                // The rules in their report order: a row is counted by the first that drops it.
+                // Duplicates are looked for among every earlier row with a customer id.
+                if row.customer < 0 { missingID += 1; continue }
+                if let key = row.key, try duplicates!.isCopy(key) { copies += 1; continue }
+                if row.isNonPositive { nonPositive += 1; continue }
+                if row.isReturn {
+                    if cleaning.cancellations == .exclude { excluded += 1; continue }
+                    aggregator.addReturn(customer: Int(row.customer), value: row.value)
+                } else {
+                    aggregator.addPurchase(customer: Int(row.customer), day: row.day, value: row.value,
+                                           invoice: row.invoice, product: row.product)
+                }
             }
         }
         duplicates = nil  // its table is not needed for the aggregation
