@@ -55,7 +55,7 @@ extension KMeans {
                         candidateDistances.withUnsafeMutableBufferPointer { all in
                             Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Double] in
                                 packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                                 into: all.baseAddress!, stride: n)
+                                                 into: all.baseAddress! + rows.lowerBound, stride: n)
                                 return Self.potentials(all.baseAddress!, stride: n, trials: trials,
                                                        closest: cb.baseAddress!, rows: rows)
                             }

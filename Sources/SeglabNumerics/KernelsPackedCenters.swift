@@ -112,7 +112,7 @@ public struct PackedCenters: Sendable {
     }
 
     /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
-    /// c goes to `out[c × stride + i]` (one contiguous run per centre).
+    /// c goes to `out[c × stride + (i − rows.lowerBound)]` (one contiguous run per centre).
     public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
                           into out: UnsafeMutablePointer<Double>, stride: Int) {
         let k = count
@@ -125,7 +125,7 @@ public struct PackedCenters: Sendable {
                         let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
                         for c in 0 ..< k {
                             let v = distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!)
-                            let o = out + c * stride + b
+                            let o = out + c * stride + (b - rows.lowerBound)
                             for q in 0 ..< valid { o[q] = v[q] }
                         }
                         b += 4

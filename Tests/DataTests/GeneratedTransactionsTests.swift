@@ -6,10 +6,10 @@ import XCTest
 /// SPEC §5 features equal an independent pandas computation on the same bytes
 /// (`Fixtures/make_generated_fixture.py` → `Fixtures/expected_generated.json`).
 final class GeneratedTransactionsTests: XCTestCase {
-    private static let fixture: [String: Any] = {
+    private var fixture: [String: Any] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/expected_generated.json")
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-    }()
+    }
 
     private func source(_ path: String) -> TransactionsCSVSource {
         TransactionsCSVSource(path: path, customer: "CustomerID", date: "InvoiceDate", quantity: "Quantity", unitPrice: "UnitPrice",
@@ -17,14 +17,15 @@ final class GeneratedTransactionsTests: XCTestCase {
     }
 
     func testEveryCustomerMatchesPandas() throws {
+        let fixture = self.fixture
         let path = TempFiles.write("", name: "generated.csv")
-        try TransactionsGenerator.write(customers: Self.fixture["customers"] as! Int,
-                                        seed: UInt64(Self.fixture["seed"] as! Int), to: path)
+        try TransactionsGenerator.write(customers: fixture["customers"] as! Int,
+                                        seed: UInt64(fixture["seed"] as! Int), to: path)
         let data = try DataLoader.read(.transactionsCSV(source(path)), cleaning: CleaningRules())
-        XCTAssertEqual(data.fingerprint, Self.fixture["sha256"] as? String,
+        XCTAssertEqual(data.fingerprint, fixture["sha256"] as? String,
                        "the generator's bytes changed: regenerate the fixture (see make_generated_fixture.py)")
         let table = try DataLoader.load(data, cleaning: CleaningRules(), usedColumns: nil)
-        let expected = Self.fixture["features"] as! [String: [Double]]
+        let expected = fixture["features"] as! [String: [Double]]
         XCTAssertEqual(Set(table.ids), Set(expected.keys))
         for (i, id) in table.ids.enumerated() {
             guard let values = expected[id] else { continue }
