@@ -100,11 +100,11 @@ final class KernelsTests: XCTestCase {
             Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
                 out.withUnsafeMutableBufferPointer { o in
                     PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5,
-                                                     into: o.baseAddress!, stride: 5)
+                                                     into: o.baseAddress! + 1, stride: 5)
                 }
             }
         }
-        // One run per centre; row 0 was not asked for.
+        // One run per centre, written from the first row asked for (row 1, at offset 1).
         XCTAssertEqual(out, [-1, 0, 2, 25, 4, -1, 25, 13, 0, 17, -1, 2, 0, 13, 2])
     }
 
