@@ -42,7 +42,8 @@ ROWS = grids.ROWS
 
 
 def child(cmd, **kw):
-    """Runs cmd to completion: (wall seconds, peak RSS in MB of that process alone, stdout)."""
+    """Runs cmd to completion: (wall seconds, peak RSS in MB of that process alone, stdout).
+    Its CPU seconds (user + system) go to stderr: on a busy machine they are the steadier figure."""
     out = tempfile.TemporaryFile()
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=out, **kw)
@@ -51,6 +52,8 @@ def child(cmd, **kw):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} exited with {p.returncode}")
+    print(f"  {' '.join(os.path.basename(c) for c in cmd[:3])}: wall {wall:.2f} s, "
+          f"CPU {usage.ru_utime + usage.ru_stime:.2f} s", file=sys.stderr, flush=True)
     out.seek(0)
     return wall, usage.ru_maxrss / 1024, out.read().decode()
 
