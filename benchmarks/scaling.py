@@ -27,6 +27,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,6 +110,7 @@ def grid(size, jobs, work, skip_sklearn, budget):
         row["sklearn_load"] = load()
         k = grids.sklearn_side("kmeans", data, n, budget, d)
         row.update(sklearn=k["wall"], sklearn_fit=k["fit"], sklearn_note=k["note"])
+    shutil.rmtree(d)
     return row
 
 
