@@ -3,7 +3,7 @@ import SeglabNumerics
 
 /// Writes a realistic order export with the columns of UCI Online Retail (`InvoiceNo,
 /// StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country`) for a number of
-/// customers — the test bed for ingest at scale (1,000,000 customers ≈ 21 million rows, 1.7 GB).
+/// customers — the test bed for ingest at scale (1,000,000 customers ≈ 19.1 million rows, 1.56 GB).
 ///
 /// What it models: five customer segments (occasional 40 %, regular 25 %, new 20 %, loyal 10 %,
 /// wholesale 5 %) with heavy-tailed orders per customer and lines per order; a product

@@ -12,7 +12,7 @@ struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a realistic order export (UCI Online Retail's columns) for N customers; the bytes depend only on --customers and --seed.")
 
-        @Option(help: "Customers (about 20 order lines each: 1,000,000 customers ≈ 20 million rows, 1.7 GB).")
+        @Option(help: "Customers (about 19 order lines each: 1,000,000 customers ≈ 19.1 million rows, 1.56 GB).")
         var customers: Int
 
         @Option(help: "Seed of the generator.")
