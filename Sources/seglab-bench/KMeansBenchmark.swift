@@ -69,6 +69,7 @@ func cpuSeconds() -> Double {
 }
 
 func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
     let s = values.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

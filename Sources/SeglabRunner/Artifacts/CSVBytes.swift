@@ -40,6 +40,9 @@ struct CSVBytes {
         newline()
     }
 
+    /// Bytes already in CSV form (a record built elsewhere).
+    mutating func append(_ raw: [UInt8]) { bytes += raw }
+
     /// An integer in decimal.
     mutating func int(_ v: Int) {
         if v < 0 { bytes.append(0x2D) }
