@@ -57,7 +57,8 @@ public struct KMeans: ClusteringAlgorithm {
         guard x.rows >= k else {
             throw ClusteringError("kmeans: k = \(k) exceeds the number of rows (\(x.rows))")
         }
-        // Facts about the feature set's matrix, computed once for all its runs.
+        // Facts about the feature set's matrix, computed once for all its runs (a fit on another
+        // matrix is given a context with its own cache: `FitContext.withOwnCache()`).
         guard try context.cache.value(for: "matrix.allFinite", { x.storage.allSatisfy { $0.isFinite } }) else {
             throw ClusteringError("kmeans: the data contain a non-finite value")
         }
