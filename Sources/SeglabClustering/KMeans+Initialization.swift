@@ -9,6 +9,11 @@ extension KMeans {
     /// distances, and the chosen one's are folded into the nearest-centre distances in the
     /// same sequential pass that builds the next draw's cumulative sums.
     func kMeansPlusPlus(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
+        x.selectingRows(kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng))
+    }
+
+    /// The rows `kMeansPlusPlus` picks, in the order it picks them.
+    func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> [Int] {
         let n = x.rows
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
@@ -71,7 +76,7 @@ extension KMeans {
             potential = pots[bestTrial]
             chosenTrial = bestTrial
         }
-        return x.selectingRows(chosen)
+        return chosen
     }
 
     /// Σ min(closest[i], distance of candidate t to row i) over `rows`, in row order, per candidate.

@@ -47,15 +47,22 @@ public struct PackedCenters: Sendable {
                     dist.withUnsafeMutableBufferPointer { db in
                         let lp = lb.baseAddress!, dp = db.baseAddress!
                         Parallel.forEachChunk(count: x.rows, chunkSize: Kernels.rowChunk) { rows in
-                            forEachBlock(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows) { first, valid, index, distance in
-                                for q in 0 ..< valid { lp[first + q] = Int(index[q]); dp[first + q] = distance[q] }
-                            }
+                            assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, labels: lp, minSqDist: dp)
                         }
                     }
                 }
             }
         }
         return (labels, dist)
+    }
+
+    /// Nearest centre (lowest index on ties) and its squared distance for rows `rows` of
+    /// `x`, written to `labels[i]` and `minSqDist[i]`, on the calling thread.
+    public func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
+                       labels: UnsafeMutablePointer<Int>, minSqDist: UnsafeMutablePointer<Double>) {
+        forEachBlock(x, xNorms: xNorms, rows: rows) { first, valid, index, distance in
+            for q in 0 ..< valid { labels[first + q] = Int(index[q]); minSqDist[first + q] = distance[q] }
+        }
     }
 
     /// For the rows listed in `rows` (any order, `count` of them): the nearest centre (lowest
