@@ -63,6 +63,11 @@ let package = Package(
             "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabLedger",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The HTML report: the ledger's experiment, matrices rebuilt through the planner, the charts.
+        .target(name: "SeglabReport", dependencies: [
+            "SeglabRunner", "SeglabLedger", "SeglabCharts", "SeglabEmbedding", "SeglabMetrics", "SeglabData", "SeglabNumerics",
+            "SeglabClustering",
+        ]),
         // The read-only HTTP API of `seglab serve` (Hummingbird): ledger queries and assign.
         .target(name: "SeglabServer", dependencies: [
             "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabClustering", "SeglabMetrics",
@@ -75,7 +80,7 @@ let package = Package(
         ]),
         // Thin command line: parses arguments, calls the library.
         .executableTarget(name: "seglab", dependencies: [
-            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics", "SeglabClustering", "SeglabServer",
+            "SeglabRunner", "SeglabLedger", "SeglabData", "SeglabMetrics", "SeglabClustering", "SeglabServer", "SeglabReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -83,7 +88,11 @@ let package = Package(
         .executableTarget(name: "seglab-bench", dependencies: [
             "SeglabNumerics", "SeglabData", "SeglabClustering", "SeglabMetrics", "SeglabEmbedding",
         ]),
-        .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics"], path: "Tests/SeglabTestSupport"),
+        // Optimised like the numeric modules: it decodes the browser test's large screenshots.
+        .target(name: "SeglabTestSupport", dependencies: ["SeglabNumerics", "CZlib"], path: "Tests/SeglabTestSupport",
+                swiftSettings: optimizedInDebug),
+        // The system zlib, for PNG decoding in the tests (Debian's zlib1g-dev; .ci/run installs it).
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib"),
         .testTarget(name: "NumericsTests", dependencies: ["SeglabNumerics"]),
         // NeuralTests reads Fixtures/ (PyTorch's steps on fixed batches) through #filePath.
         .testTarget(name: "NeuralTests", dependencies: ["SeglabNeural", "SeglabNumerics", "SeglabTestSupport"], exclude: ["Fixtures"]),
@@ -113,6 +122,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: [
             "SeglabServer", "SeglabTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "ReportTests", dependencies: ["SeglabReport", "SeglabRunner", "SeglabData", "SeglabLedger", "SeglabNumerics"]),
     ],
     // Swift 6 language mode, strict concurrency checking, for every target: none needs Swift 5.
     // The one deliberate exception to the checking is inside `Parallel` (SeglabNumerics): the

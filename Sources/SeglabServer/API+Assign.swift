@@ -53,9 +53,10 @@ extension API {
                 input = .csv(customers.csv, name: customers.name)
                 restate = customers.restate
             }
-            let result: Assignment.Result
+            var result: Assignment.Result
             do { result = try Assignment.assign(entry.model, input: input) } catch let e as DataError { throw restate(e) }
-            return AssignAnswer(runID: id, algorithm: entry.model.algorithm, result: result, segmentNames: entry.segmentNames)
+            result.segmentNames = entry.segmentNames
+            return AssignAnswer(runID: id, algorithm: entry.model.algorithm, result: result)
         }
         let acceptsCSV = request.headers[values: .accept].contains { $0.lowercased().contains("text/csv") }
         return acceptsCSV ? JSONResponse.bytes(answer.result.csv, contentType: "text/csv; charset=utf-8")
@@ -85,7 +86,7 @@ extension API {
             do { model = try Assignment.Model(json: bytes, file: artifact.path) } catch let e as DataError {
                 throw APIError(.internalServerError, e.description)  // the run's own model: not the client's input
             }
-            return ModelCache.Entry(model: model, segmentNames: SegmentNames.read(profile?.path), bytes: bytes.count)
+            return ModelCache.Entry(model: model, segmentNames: profile.map { Profile.segmentNames(csvPath: $0.path) } ?? [:], bytes: bytes.count)
         }
         return (id, entry)
     }

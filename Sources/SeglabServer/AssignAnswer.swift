@@ -9,12 +9,11 @@ import SeglabRunner
 /// one object per customer, in the order `seglab assign` writes them; `score` names the
 /// model's measure of each assignment (`distance` or `probability`, null for a model without
 /// one), and each object carries it under that name. `segment_name` appears where the run's
-/// profile names the customer's segment (see `SegmentNames`).
+/// profile names the customer's segment (`Profile.segmentNames`).
 struct AssignAnswer: Sendable {
     var runID: String
     var algorithm: String
     var result: Assignment.Result
-    var segmentNames: [Int: String]
 
     var json: JSONValue {
         let p = result.prediction
@@ -22,7 +21,7 @@ struct AssignAnswer: Sendable {
             let label = p.labels[i]
             var m: [(key: String, value: JSONValue)] = [("customer_id", .string(result.ids[i])), ("cluster", .int(label))]
             if let kind = p.scoreKind { m.append((kind.rawValue, p.scores[i].isFinite ? .real(p.scores[i]) : .null)) }
-            if let name = segmentNames[label] { m.append(("segment_name", .string(name))) }
+            if let name = result.segmentNames[label] { m.append(("segment_name", .string(name))) }
             return .object(m)
         }
         return .object([

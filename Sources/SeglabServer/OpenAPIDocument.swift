@@ -177,7 +177,7 @@ enum OpenAPIDocument {
             "description": "One assignment per customer, in input order (for an order export: in order of each customer's first row).",
             "content": {
               "application/json": {"schema": {"$ref": "#/components/schemas/AssignResponse"}},
-              "text/csv": {"schema": {"type": "string"}, "example": "customer_id,cluster,distance\nc1,3,0.4127\n"}
+              "text/csv": {"schema": {"type": "string"}, "example": "customer_id,cluster,segment_name,distance\nc1,3,lapsed · long gaps,0.4127\n"}
             }
           },
           "400": {

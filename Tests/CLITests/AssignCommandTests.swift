@@ -25,12 +25,13 @@ final class AssignCommandTests: CLITestCase {
         let id = ((try json(try seglab("plan", "e.json", "--format", "json").stdout) as! [[String: Any]])[0]["id"] as! String)
         let r = try seglab("assign", id, "--input", "train.csv", "--out", "again.csv")
         XCTAssertEqual(r.status, 0, r.stderr)
-        // The same labels as the run's, in the same order, with each customer's distance to its centre.
+        // The same labels as the run's, in the same order, with the segment's name and each
+        // customer's distance to its centre.
         let again = try read("again.csv").split(separator: "\n")
-        XCTAssertEqual(again.first, "customer_id,cluster,distance")
+        XCTAssertEqual(again.first, "customer_id,cluster,segment_name,distance")
         XCTAssertEqual(again.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") },
                        try read("results/assign/\(id)/labels.csv").split(separator: "\n").dropFirst().map(String.init))
-        XCTAssertTrue(again.dropFirst().allSatisfy { Double($0.split(separator: ",")[2])! < 1 })
+        XCTAssertTrue(again.dropFirst().allSatisfy { Double($0.split(separator: ",")[3])! < 1 })
 
         // New customers near each centre join that centre's segment.
         try write("new.csv", "id,x,y,seg\nn0,0.2,-0.1,\nn1,10.3,9.8,\nn2,19.9,20.2,\n")
@@ -60,6 +61,6 @@ final class AssignCommandTests: CLITestCase {
         // is nearest (10, 10): the run's customers were clipped the same way.
         try write("new.csv", "id,x,y,seg\nfar,1000,0,\n")
         XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "out.csv").status, 0)
-        XCTAssertTrue(try read("out.csv").hasPrefix("customer_id,cluster,distance\nfar,\(trained[1]),"))
+        XCTAssertTrue(try read("out.csv").hasPrefix("customer_id,cluster,segment_name,distance\nfar,\(trained[1]),"))
     }
 }

@@ -103,7 +103,7 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
             let r = try seglab("assign", run.id, "--input", "train.csv", "--out", "\(run.algorithm).csv")
             XCTAssertEqual(r.status, 0, r.stderr)
             let assigned = try read("\(run.algorithm).csv").split(separator: "\n")
-            XCTAssertEqual(assigned.first, "customer_id,cluster,distance")
+            XCTAssertEqual(assigned.first, "customer_id,cluster,segment_name,distance")
             let trained = try read("results/assign/\(run.id)/labels.csv").split(separator: "\n").dropFirst().map(String.init)
             let pairs = assigned.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
             switch run.algorithm {
@@ -111,7 +111,7 @@ final class ClassicalAlgorithmCommandTests: CLITestCase {
                 XCTAssertEqual(pairs, trained)
                 XCTAssertTrue(trained.suffix(2).allSatisfy { $0.hasSuffix(",-1") }, "\(trained.suffix(2))")
                 // The outliers' distance is to the nearest core point, beyond eps.
-                XCTAssertTrue(assigned.suffix(2).allSatisfy { Double($0.split(separator: ",")[2])! > 1 })
+                XCTAssertTrue(assigned.suffix(2).allSatisfy { Double($0.split(separator: ",")[3])! > 1 })
             default:
                 XCTAssertEqual(pairs, trained, run.algorithm)
             }

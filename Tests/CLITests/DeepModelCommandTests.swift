@@ -85,7 +85,7 @@ final class DeepModelCommandTests: CLITestCase {
             let r = try seglab("assign", id, "--input", "customers.csv", "--out", "again.csv")
             XCTAssertEqual(r.status, 0, r.stderr)
             let again = try read("again.csv").split(separator: "\n")
-            XCTAssertEqual(again.first.map(String.init), "customer_id,cluster,\(algorithm == "dec" ? "probability" : "distance")")
+            XCTAssertEqual(again.first.map(String.init), "customer_id,cluster,segment_name,\(algorithm == "dec" ? "probability" : "distance")")
             XCTAssertEqual(again.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") },
                            try read("results/deep/\(id)/labels.csv").split(separator: "\n").dropFirst().map(String.init))
         }

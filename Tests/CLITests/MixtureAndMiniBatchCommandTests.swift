@@ -54,13 +54,13 @@ final class MixtureAndMiniBatchCommandTests: CLITestCase {
             let again = try read("again_\(id).csv").split(separator: "\n")
             let trained = try read("results/mix/\(id)/labels.csv").split(separator: "\n").dropFirst().map(String.init)
             XCTAssertEqual(again.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") }, trained, "\(algorithm) \(id)")
-            let scores = again.dropFirst().map { Double($0.split(separator: ",")[2])! }
+            let scores = again.dropFirst().map { Double($0.split(separator: ",")[3])! }
             if algorithm == "gmm" {
                 // The posterior probability of the chosen component: at least 1/k, at most 1.
-                XCTAssertEqual(again.first, "customer_id,cluster,probability")
+                XCTAssertEqual(again.first, "customer_id,cluster,segment_name,probability")
                 XCTAssertTrue(scores.allSatisfy { $0 >= 1.0 / 3 && $0 <= 1 }, id)
             } else {
-                XCTAssertEqual(again.first, "customer_id,cluster,distance")
+                XCTAssertEqual(again.first, "customer_id,cluster,segment_name,distance")
                 XCTAssertTrue(scores.allSatisfy { $0 >= 0 }, id)
             }
         }

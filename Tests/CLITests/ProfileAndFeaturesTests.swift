@@ -22,8 +22,11 @@ final class ProfileAndFeaturesTests: CLITestCase {
         XCTAssertEqual(try seglab("run", "e.json").status, 0)
         let id = try runID("e.json")
         let profile = try read("results/small/\(id)/profile.csv").split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        XCTAssertEqual(profile[0], ["cluster", "size", "share", "recency_days", "frequency", "monetary", "tenure_days", "avg_basket",
-                                    "distinct_products", "return_rate", "days_between_orders"])
+        // SPEC §5's columns first (the means under the features' own names), then what came since.
+        let features = ["recency_days", "frequency", "monetary", "tenure_days", "avg_basket", "distinct_products", "return_rate",
+                        "days_between_orders"]
+        XCTAssertEqual(profile[0], ["cluster", "size", "share"] + features + ["revenue_share"] + features.map { $0 + "_median" }
+                       + features.map { $0 + "_z" } + ["segment_name", "action"])
         XCTAssertEqual(profile.count, 4)
         for row in profile.dropFirst() {
             XCTAssertNotNil(Int(row[0])); XCTAssertNotNil(Int(row[1]))
@@ -107,8 +110,8 @@ final class ProfileAndFeaturesTests: CLITestCase {
                        ["recency_days", "frequency", "monetary", "tenure_days", "avg_basket", "days_between_orders"])
 
         let id = try runID("e.json")
-        XCTAssertEqual(try read("results/orders/\(id)/profile.csv").split(separator: "\n")[0],
-                       "cluster,size,share,recency_days,frequency,monetary,tenure_days,avg_basket,days_between_orders")
+        XCTAssertTrue(try read("results/orders/\(id)/profile.csv").split(separator: "\n")[0].hasPrefix(
+                       "cluster,size,share,recency_days,frequency,monetary,tenure_days,avg_basket,days_between_orders,revenue_share,"))
         let show = try seglab("show", id).stdout
         XCTAssertTrue(show.contains("left out of the feature set:\n  distinct_products: the data has no product column"), show)
         XCTAssertTrue(show.contains("\nstep                 rows_in  rows_out"), show)

@@ -46,16 +46,18 @@ final class AssignEndpointTests: XCTestCase {
         XCTAssertEqual(answer["score"] as? String, "distance")
         let items = try XCTUnwrap(answer["assignments"] as? [[String: Any]])
         XCTAssertEqual(answer["count"] as? Int, 600)
-        let rows = String(decoding: expected, as: UTF8.self).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let written = String(decoding: expected, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(written[0], "customer_id,cluster,segment_name,distance")
+        let rows = written.dropFirst().map { $0.split(separator: ",") }
         XCTAssertEqual(items.count, rows.count)
         for (item, row) in zip(items, rows) {
             XCTAssertEqual(item["customer_id"] as? String, String(row[0]))
             XCTAssertEqual(item["cluster"] as? Int, Int(row[1]))
-            XCTAssertNil(item["segment_name"], "this profile names no segment")
+            XCTAssertEqual(item["segment_name"] as? String, String(row[2]), "the profile's name of the segment")
         }
         // Distances compared as text: Foundation's JSON reader on Linux can be 1 ulp off.
         let distances = reply.text.components(separatedBy: "\"distance\":").dropFirst().map { $0.prefix { $0 != "," && $0 != "}" } }
-        XCTAssertEqual(distances.map { Double($0) }, rows.map { Double($0[2]) })
+        XCTAssertEqual(distances.map { Double($0) }, rows.map { Double($0[3]) })
         XCTAssertEqual(f.server.server.modelLoads, loadsBefore + 1, "the model is read once, then served from memory")
     }
 

@@ -145,7 +145,7 @@ final class ServeCommandTests: XCTestCase {
         try connection.send(Array(body.dropFirst(10)))
         let answer = String(decoding: try connection.readToEnd(), as: UTF8.self)
         XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), answer)
-        XCTAssertTrue(answer.contains("\r\n\r\ncustomer_id,cluster,distance\nnew,"), answer)
+        XCTAssertTrue(answer.contains("\r\n\r\ncustomer_id,cluster,segment_name,distance\nnew,"), answer)
         serve.process.waitUntilExit()
         XCTAssertEqual(serve.process.terminationStatus, 0, serve.log)
         let logged = Date().addingTimeInterval(5)   // stderr reaches the pipe's handler a little later

@@ -1,8 +1,9 @@
 /// Escaping for XML text and attribute values, so any label (a feature called `a<b & "c"`,
-/// a segment name with an apostrophe) yields well-formed SVG.
-enum XMLEscaping {
-    static func text(_ s: String) -> String { escape(s, quotes: false) }
-    static func attribute(_ s: String) -> String { escape(s, quotes: true) }
+/// a segment name with an apostrophe) yields well-formed SVG (and HTML: the report's page
+/// escapes with it too).
+public enum XMLEscaping {
+    public static func text(_ s: String) -> String { escape(s, quotes: false) }
+    public static func attribute(_ s: String) -> String { escape(s, quotes: true) }
 
     private static func escape(_ s: String, quotes: Bool) -> String {
         var out = ""

@@ -2,50 +2,108 @@ import Foundation
 import SeglabData
 
 /// A run's segment profile, written as `profile.csv` (SPEC §5): per cluster (noise first, then
-/// by id) its size, its share of all customers and the mean of every unscaled column the
-/// profile covers (`PreparedFeatureSet.unscaledColumns`: the features the data has, never a
-/// column of zeros for one it does not).
+/// by id) its size, its share of all customers, its share of revenue (where the profile has a
+/// `monetary` column), and the mean, median and z-score of every unscaled column the profile
+/// covers (`PreparedFeatureSet.unscaledColumns`: the features the data has, never a column of
+/// zeros for one it does not); then its descriptive name (`SegmentNaming`) and suggested action
+/// (`ActionRule`).
 ///
 /// Every per-cluster statistic is computed here, so a new one is a new column of this type.
-/// Shares and means are written at `significantDigits` significant digits: the profile is for
+/// Numbers are written at `significantDigits` significant digits: the profile is for
 /// reading, and 17 digits of a mean of 20,000 clipped values are noise. The text is still a
-/// pure function of the labels and the table (correctly rounded decimal, no locale).
+/// pure function of the labels, the table and the action rules (correctly rounded decimal, no
+/// locale).
 ///
 ///     let p = Profile(table: set.table, columns: set.unscaledColumns, labels: fit.labels)
-///     p.csv  // "cluster,size,share,recency_days,…\n0,5121,0.25605,48.2139,…"
+///     p.csv  // "cluster,size,share,recency_days,…,revenue_share,recency_days_median,…,recency_days_z,…,segment_name,action\n…"
+///
+/// A z-score is (segment mean − base mean) / base standard deviation, the base being every
+/// customer of the run (noise included) and the deviation the population one (divisor n); 0
+/// for a column constant over the base. A median of an even count is the mean of the two
+/// middle values.
 public struct Profile: Sendable, Equatable {
     public struct Cluster: Sendable, Equatable {
         public var cluster: Int
         public var size: Int
         public var share: Double
-        /// One mean per `Profile.columns` entry.
+        /// The segment's share of the sum of `monetary` over all customers; nil when the
+        /// profile has no `monetary` column (or the sum is 0).
+        public var revenueShare: Double?
+        /// One mean, median and z-score per `Profile.columns` entry.
         public var means: [Double]
+        public var medians: [Double]
+        public var zScores: [Double]
+        /// Strongest first (`SegmentTrait.traits`).
+        public var traits: [SegmentTrait]
+        public var name: String
+        public var action: String
     }
 
     public static let significantDigits = 6
+    /// The column whose sums are revenue.
+    public static let monetaryColumn = "monetary"
+    /// Columns of `profile.csv` beside the statistics.
+    public static let nameColumn = "segment_name", actionColumn = "action", revenueShareColumn = "revenue_share"
 
     /// The feature columns, in table order.
     public var columns: [String]
     public var clusters: [Cluster]
+    /// Mean and population standard deviation of each column over all customers.
+    public var baseMeans: [Double]
+    public var baseDeviations: [Double]
 
-    public init(table: CustomerTable, columns: [String], labels: [Int]) {
+    /// `actions`: the experiment's own action rules, tried before `ActionRule.defaults`.
+    public init(table: CustomerTable, columns: [String], labels: [Int], actions: [ActionRule] = []) {
         // Clusters in ascending order (noise, -1, first); rows are added in table order.
         let (ids, slots) = Self.clusterSlots(labels)
         let source = columns.map { table.numericNames.firstIndex(of: $0)! }
-        let d = source.count, width = table.numericNames.count
+        let d = source.count, width = table.numericNames.count, n = labels.count
         var sums = [Double](repeating: 0, count: ids.count * d)
+        var total = [Double](repeating: 0, count: d)
         var counts = [Int](repeating: 0, count: ids.count)
+        var members = [[Int]](repeating: [], count: ids.count)
         table.numeric.storage.withUnsafeBufferPointer { x in
             for (i, c) in slots.enumerated() {
                 counts[c] += 1
-                for (k, j) in source.enumerated() { sums[c * d + k] += x[i * width + j] }
+                members[c].append(i)
+                for (k, j) in source.enumerated() {
+                    sums[c * d + k] += x[i * width + j]
+                    total[k] += x[i * width + j]
+                }
             }
         }
-        self.columns = columns
-        clusters = ids.enumerated().map { c, id in
-            Cluster(cluster: id, size: counts[c], share: Double(counts[c]) / Double(labels.count),
-                    means: (0 ..< d).map { sums[c * d + $0] / Double(counts[c]) })
+        let baseMeans = total.map { $0 / Double(n) }
+        var squares = [Double](repeating: 0, count: d)
+        table.numeric.storage.withUnsafeBufferPointer { x in
+            for i in 0 ..< n {
+                for (k, j) in source.enumerated() {
+                    let e = x[i * width + j] - baseMeans[k]
+                    squares[k] += e * e
+                }
+            }
         }
+        let deviations = squares.map { ($0 / Double(n)).squareRoot() }
+        let monetary = columns.firstIndex(of: Self.monetaryColumn)
+
+        var clusters = ids.enumerated().map { c, id -> Cluster in
+            let means = (0 ..< d).map { sums[c * d + $0] / Double(counts[c]) }
+            let medians = source.map { j in Self.median(members[c].map { table.numeric[$0, j] }) }
+            let z = (0 ..< d).map { k in deviations[k] > 0 ? (means[k] - baseMeans[k]) / deviations[k] : 0 }
+            let revenue = monetary.flatMap { k in total[k] != 0 ? sums[c * d + k] / total[k] : nil }
+            return Cluster(cluster: id, size: counts[c], share: Double(counts[c]) / Double(n), revenueShare: revenue,
+                           means: means, medians: medians, zScores: z,
+                           traits: id == -1 ? [] : SegmentTrait.traits(columns: columns, zScores: z, medians: medians),
+                           name: "", action: "")
+        }
+        let names = SegmentNaming.names(clusters.map { ($0.cluster, $0.traits) })
+        for c in clusters.indices {
+            clusters[c].name = names[c]
+            clusters[c].action = ActionRule.action(for: clusters[c].words, rules: actions)
+        }
+        self.columns = columns
+        self.clusters = clusters
+        self.baseMeans = baseMeans
+        baseDeviations = deviations
     }
 
     /// The distinct labels ascending, and each row's position among them (a lookup table for
@@ -64,21 +122,63 @@ public struct Profile: Sendable, Equatable {
         return (clusters, labels.map { slot[$0]! })
     }
 
-    /// `cluster,size,share,<column>…`, one line per cluster.
+    /// The header of `profile.csv`: the SPEC §5 columns first (`cluster,size,share` and the
+    /// means under the columns' own names), then what was added since.
+    public var header: [String] {
+        ["cluster", "size", "share"] + columns
+            + (columns.contains(Self.monetaryColumn) ? [Self.revenueShareColumn] : [])
+            + columns.map { $0 + "_median" } + columns.map { $0 + "_z" } + [Self.nameColumn, Self.actionColumn]
+    }
+
+    /// One line per cluster, under `header`.
     public var csv: [UInt8] {
         var csv = CSVBytes()
-        csv.row(["cluster", "size", "share"] + columns)
+        csv.row(header)
+        let revenue = columns.contains(Self.monetaryColumn)
         for c in clusters {
             csv.int(c.cluster); csv.comma(); csv.int(c.size); csv.comma(); csv.real(Self.rounded(c.share))
             for m in c.means { csv.comma(); csv.real(Self.rounded(m)) }
+            if revenue { csv.comma(); if let r = c.revenueShare { csv.real(Self.rounded(r)) } }
+            for m in c.medians { csv.comma(); csv.real(Self.rounded(m)) }
+            for z in c.zScores { csv.comma(); csv.real(Self.rounded(z)) }
+            csv.comma(); csv.field(c.name); csv.comma(); csv.field(c.action)
             csv.newline()
         }
         return csv.bytes
+    }
+
+    /// Segment names by cluster id, from a `profile.csv` (its `segment_name` column); empty
+    /// when the file cannot be read or predates names.
+    public static func segmentNames(csvPath: String) -> [Int: String] {
+        guard let (header, rows) = try? CSVRecords.read(path: csvPath),
+              let cluster = header.firstIndex(of: "cluster"), let name = header.firstIndex(of: nameColumn) else { return [:] }
+        var names: [Int: String] = [:]
+        for row in rows where !row[name].isEmpty {
+            if let id = Int(row[cluster]) { names[id] = row[name] }
+        }
+        return names
     }
 
     /// `v` rounded to `significantDigits` significant digits; written in shortest round-trip
     /// form this reads `48.2139`, `0.25605`, `1234570.0`.
     static func rounded(_ v: Double) -> Double {
         Double(String(format: "%.\(significantDigits - 1)e", v))!
+    }
+
+    /// The middle value (the mean of the two middle values for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        let m = s.count / 2
+        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+    }
+}
+
+extension Profile.Cluster {
+    /// The words the action rules match: the strong traits' words, or "typical" (none), or
+    /// "noise" (the noise cluster).
+    var words: Set<String> {
+        if cluster == -1 { return [SegmentNaming.noise] }
+        let strong = traits.filter { $0.strength >= SegmentTrait.strong }.map(\.word)
+        return strong.isEmpty ? [SegmentNaming.typical] : Set(strong)
     }
 }

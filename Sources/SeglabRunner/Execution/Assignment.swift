@@ -17,7 +17,7 @@ import SeglabNumerics
 ///
 ///     let model = try Assignment.Model(json: bytes, file: "results/q/0123456789ab/model.json")
 ///     let result = try Assignment.assign(model, input: .file("new_customers.csv"))
-///     result.csv   // customer_id,cluster,distance
+///     result.csv   // customer_id,cluster,distance (with the run's segment_name once segmentNames is set)
 ///
 /// A `Model` is parsed once and can assign any number of inputs (`seglab serve` keeps it in
 /// memory); an input may be a file or bytes already in memory.
@@ -86,15 +86,23 @@ public enum Assignment {
     public struct Result: Sendable {
         public var ids: [String]
         public var prediction: ClusterPrediction
+        /// The run's segment names by cluster (from its `profile.csv`); empty for a run whose
+        /// profile predates names.
+        public var segmentNames: [Int: String] = [:]
         public var labels: [Int] { prediction.labels }
-        /// `customer_id,cluster` as in `labels.csv`, then the model's measure of each
-        /// assignment where it has one (`distance` to the centre, or `probability`).
+        /// `customer_id,cluster` as in `labels.csv`, then the segment's name (where the run's
+        /// profile has names) and the model's measure of each assignment where it has one
+        /// (`distance` to the centre, or `probability`).
         public var csv: [UInt8] {
-            guard let kind = prediction.scoreKind else { return ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
+            let kind = prediction.scoreKind
+            if kind == nil && segmentNames.isEmpty { return ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
             var csv = CSVBytes(capacity: ids.count * 32)
-            csv.row(["customer_id", "cluster", kind.rawValue])
+            csv.row(["customer_id", "cluster"] + (segmentNames.isEmpty ? [] : [Profile.nameColumn]) + (kind.map { [$0.rawValue] } ?? []))
             for (i, id) in ids.enumerated() {
-                csv.field(id); csv.comma(); csv.int(labels[i]); csv.comma(); csv.real(prediction.scores[i]); csv.newline()
+                csv.field(id); csv.comma(); csv.int(labels[i])
+                if !segmentNames.isEmpty { csv.comma(); csv.field(segmentNames[labels[i]] ?? "") }
+                if kind != nil { csv.comma(); csv.real(prediction.scores[i]) }
+                csv.newline()
             }
             return csv.bytes
         }

@@ -22,6 +22,15 @@ public enum Rerun {
 
     public static func recompute(runID: String, ledger: Ledger) throws -> Recomputed {
         guard let details = try ledger.run(id: runID) else { throw RecipeError("no run \(runID) in the ledger") }
+        let (prepared, run) = try prepare(details)
+        let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), context: .detached())
+        return Recomputed(details: details, prepared: prepared, run: run, outcome: outcome)
+    }
+
+    /// The run's data and feature set rebuilt from its recipe, through the same parser and
+    /// planner as any experiment (the report's matrices come from here too), and the run in
+    /// that plan; an error when the data changed since the run.
+    public static func prepare(_ details: RunDetails) throws -> (prepared: PreparedExperiment, run: PlannedRun) {
         let recipe = try RunRecipe(json: details.run.configJSON)
         let bytes = try recipe.experimentJSON(name: details.run.experiment)
         let experiment = try ExperimentParser.parse(bytes: bytes, file: "ledger run \(details.run.id)", directory: "/")
@@ -33,8 +42,7 @@ public enum Rerun {
                 : "the ledger's configuration of run \(details.run.id) no longer yields its key \(details.run.key)")
         }
         run.id = details.run.id  // the ledger's id, which may be longer than 12 digits (see `Ledger`)
-        let outcome = try RunExecutor.execute(run, on: prepared.featureSet(for: run), context: .detached())
-        return Recomputed(details: details, prepared: prepared, run: run, outcome: outcome)
+        return (prepared, run)
     }
 
     /// Compares recomputed bytes with the ledger's hashes and the files on disk.

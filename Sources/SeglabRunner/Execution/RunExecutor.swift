@@ -62,7 +62,7 @@ public enum RunExecutor {
         var files: [(name: String, bytes: [UInt8])] = [
             ("labels.csv", ArtifactBuilder.labelsCSV(ids: set.table.ids, labels: fit.labels)),
             ("model.json", try ArtifactBuilder.modelJSON(run, table: set.table, pipeline: set.pipeline, model: fit.model)),
-            ("profile.csv", Profile(table: set.table, columns: set.unscaledColumns, labels: fit.labels).csv),
+            ("profile.csv", Profile(table: set.table, columns: set.unscaledColumns, labels: fit.labels, actions: run.actions).csv),
             ("run.json", ArtifactBuilder.runJSON(run)),
         ]
         for extra in fit.artifacts {

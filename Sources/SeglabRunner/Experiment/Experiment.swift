@@ -14,6 +14,9 @@ public struct Experiment: Sendable {
     /// In file order.
     public var algorithms: [AlgorithmGrid]
     public var metrics: MetricsSettings
+    /// The optional `segments` block (action rules); nil when the file has none, so that the
+    /// run keys of such files are unchanged.
+    public var segments: SegmentSettings?
     /// Absolute path of the experiment file.
     public var file: String
     /// The file's bytes as text, recorded in the ledger's `experiments.spec_json`.

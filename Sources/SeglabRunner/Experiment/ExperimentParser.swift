@@ -34,7 +34,8 @@ public enum ExperimentParser {
         }
         let text = String(decoding: bytes, as: UTF8.self)  // the parser checked it is UTF-8
         let root = JSONNode(value: json, path: "", file: file)
-        let top = try root.members(allowed: ["name", "seed", "replicates", "data", "clean", "feature_sets", "algorithms", "metrics"])
+        let top = try root.members(allowed: ["name", "seed", "replicates", "data", "clean", "feature_sets", "algorithms", "metrics",
+                                                 "segments"])
         _ = top
 
         let nameNode = try root.required("name")
@@ -54,8 +55,9 @@ public enum ExperimentParser {
         let algorithms = try parseAlgorithms(root.required("algorithms"))
         let metrics = try parseMetrics(root.member("metrics"))
         try checkGridSize(algorithms, featureSets: featureSets.count, replicates: replicates, root.required("algorithms"))
+        let segments = try root.member("segments").map(SegmentSettings.parse)
         return Experiment(name: name, seed: seed, replicates: replicates, data: data, clean: clean,
-                          featureSets: featureSets, algorithms: algorithms, metrics: metrics,
+                          featureSets: featureSets, algorithms: algorithms, metrics: metrics, segments: segments,
                           file: file, specText: text)
     }
 

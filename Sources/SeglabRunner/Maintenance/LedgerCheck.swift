@@ -54,7 +54,8 @@ public enum LedgerCheck {
                                     + artifacts.filter { $0.owner.hasPrefix("experiment ") }.map { parent($0.artifact.path) })
         for folder in experimentFolders.sorted() {
             let stale = Set(ArtifactStore.staleTemporaries(under: folder).map(standardized))
-            let runs = subfolders(of: folder)
+            // `report/` is where `seglab report` writes by default: not the ledger's to name.
+            let runs = subfolders(of: folder).filter { ($0 as NSString).lastPathComponent != reportFolder }
             let statuses = try ledger.statuses(of: runs.map { ($0 as NSString).lastPathComponent })
             func status(_ path: String) -> RunStatus? { statuses[(parent(path) as NSString).lastPathComponent] }
             for run in runs where statuses[(run as NSString).lastPathComponent] == nil {
@@ -73,6 +74,9 @@ public enum LedgerCheck {
         }
         return findings
     }
+
+    /// The folder `seglab report` writes an experiment's report to, beside its run folders.
+    public static let reportFolder = "report"
 
     private static func standardized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
     private static func parent(_ path: String) -> String { standardized((path as NSString).deletingLastPathComponent) }

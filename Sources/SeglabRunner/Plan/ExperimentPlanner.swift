@@ -131,16 +131,20 @@ public enum ExperimentPlanner {
                 for combo in cartesian(grid.axes) {
                     let params = grid.algorithm.resolve(combo)
                     for replicate in 0 ..< e.replicates {
-                        let config = JSONValue.object([
+                        var members: [(key: String, value: JSONValue)] = [
                             ("algorithm", .object([(grid.name, RunIdentity.paramsJSON(params))])),
                             ("clean", clean), ("data", data), ("feature_set", fs), ("metrics", metrics),
                             ("replicate", .int(replicate)), ("seed", .int(e.seed)),
-                        ])
+                        ]
+                        // Only when given: the keys of files without the block stay as they were.
+                        if let segments = e.segments { members.append(("segments", segments.json)) }
+                        let config = JSONValue.object(members)
                         let key = RunIdentity.key(of: config)
                         guard seen.insert(key).inserted else { continue }
                         runs.append(PlannedRun(id: RunIdentity.id(ofKey: key), key: key, featureSet: set.definition,
                                                algorithm: grid.algorithm, parameters: params, replicate: replicate,
-                                               seed: RunIdentity.seed(ofKey: key), config: config))
+                                               seed: RunIdentity.seed(ofKey: key), config: config,
+                                               actions: e.segments?.actions ?? []))
                     }
                 }
             }

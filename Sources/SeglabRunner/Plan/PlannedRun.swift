@@ -18,6 +18,8 @@ public struct PlannedRun: Sendable {
     public var seed: UInt64
     /// Everything the results depend on, the preimage of `key`.
     public var config: JSONValue
+    /// The experiment's own action rules for `profile.csv` (in `config` as `segments`).
+    public var actions: [ActionRule] = []
 
     public var paramsJSON: String { JSONWriter.canonical(RunIdentity.paramsJSON(parameters)) }
 }

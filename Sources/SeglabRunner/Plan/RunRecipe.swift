@@ -49,12 +49,14 @@ public struct RunRecipe {
         }
         var sourceOptions = options.filter { $0.key != "sha256" }
         if let dataPath { sourceOptions.append(("path", .string(dataPath))) }
-        let file = JSONValue.object([
+        var members: [(key: String, value: JSONValue)] = [
             ("name", .string(name)), ("seed", seed), ("replicates", .int(replicate + 1)),
             ("data", .object([(kind, .object(sourceOptions))])), ("clean", clean),
             ("feature_sets", .object([(featureSetName, featureSet)])), ("algorithms", algorithm),
             ("metrics", metrics),
-        ])
+        ]
+        if let segments = config["segments"] { members.append(("segments", segments)) }
+        let file = JSONValue.object(members)
         return Array(JSONWriter.canonical(file).utf8)
     }
 }

@@ -13,7 +13,7 @@ struct Assign: ParsableCommand {
     @Option(help: "New customers, in the run's source format (customers CSV or order export).")
     var input: String
 
-    @Option(help: "Where to write customer_id,cluster.")
+    @Option(help: "Where to write customer_id,cluster,segment_name (and distance or probability where the model has one).")
     var out: String
 
     @OptionGroup var ledgerOption: LedgerOption
@@ -32,7 +32,14 @@ struct Assign: ParsableCommand {
             Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
             throw ExitCode(1)
         }
-        let result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input))
+        var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input))
+        if let profile = details.artifacts.first(where: { $0.name == "profile.csv" }) {
+            guard let bytes = FileManager.default.contents(atPath: profile.path), RunIdentity.sha256Hex(bytes) == profile.sha256 else {
+                Log.error("\(profile.path) is missing or differs from the ledger's sha256: the segment names cannot be trusted (seglab rerun \(id) restores it)")
+                throw ExitCode(1)
+            }
+            result.segmentNames = Profile.segmentNames(csvPath: profile.path)
+        }
         guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
         let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
         Log.info("assigned \(result.ids.count) customers with run \(id): " + counts.map { "cluster \($0.key): \($0.value)" }.joined(separator: ", "))

@@ -47,23 +47,34 @@ struct Leaderboard: ParsableCommand {
         let ledger = try ledgerOption.openExisting()
         let request = self.request
         let rows = try request.rank(in: ledger, ledgerName: ledger.path, option: LeaderboardRequest.flag)
-        let metricNames = request.metricNames
+        // Mean pairwise ARI across each configuration's replicates: a column only where some
+        // configuration was run more than once (`replicates` > 1).
+        let stability = try ReplicateStability.of(runIDs: rows.map(\.runID), ledger: ledger)
+        for problem in Set(stability.values.compactMap(\.problem)).sorted() { Log.warning("stability: \(problem)") }
+        let metricNames = request.metricNames + (stability.isEmpty ? [] : ["stability"])
+        func metricValues(_ r: LeaderboardRow) -> [Double?] {
+            request.metricValues(r) + (stability.isEmpty ? [] : [stability[r.runID]?.meanARI])
+        }
         switch format {
         case .json:
-            writeStdout(JSONWriter.pretty(.array(rows.map(request.json))))
+            writeStdout(JSONWriter.pretty(.array(rows.map { r in
+                guard !stability.isEmpty, case .object(let members) = request.json(r) else { return request.json(r) }
+                return .object(members + [("stability", MetricText.json("stability", stability[r.runID]?.meanARI)),
+                                          ("replicates", .int(stability[r.runID]?.replicates ?? 1))])
+            })))
         case .csv:
             writeStdout(TextTable(
                 header: ["rank", "run_id", "experiment", "feature_set", "algorithm", "params"] + metricNames,
                 rows: rows.map { r in
                     [String(r.rank), r.runID, r.experiment, r.featureSet, r.algorithm, r.paramsJSON]
-                        + zip(metricNames, request.metricValues(r)).map { MetricText.exact($0, $1) }
+                        + zip(metricNames, metricValues(r)).map { MetricText.exact($0, $1) }
                 }).csv())
         case .table, .markdown:
             let params = CompactColumns(rows.map { ($0.experiment, $0.featureSet, $0.algorithm, $0.paramsJSON) },
                                         always: [bestPer].compactMap { $0 })
             let table = TextTable(
                 header: ["rank", "run_id"] + params.names + metricNames,
-                rows: zip(rows, params.cells).map { r, cells in [String(r.rank), r.runID] + cells + request.metricValues(r).map(formatNumber) })
+                rows: zip(rows, params.cells).map { r, cells in [String(r.rank), r.runID] + cells + metricValues(r).map(formatNumber) })
             if !rows.isEmpty {
                 // In Markdown a line right below a table would be read as one more row.
                 writeStdout(format == .table ? table.text() + params.sharedNote

@@ -66,10 +66,17 @@ struct Show: ParsableCommand {
                 [$0.name, $0.value == nil ? "NULL" : MetricText.exact($0.name, $0.value)]
             }).text()
             if let profile, let clusterColumn = profile.header.firstIndex(of: "cluster") {
+                // Names and actions are text: one row per segment.
+                let words = [Profile.nameColumn, Profile.actionColumn].compactMap { profile.header.firstIndex(of: $0) }
+                if !words.isEmpty {
+                    out += "\nsegments (profile.csv: name and suggested action, per cluster)\n"
+                    out += TextTable(header: ["cluster"] + words.map { profile.header[$0] },
+                                     rows: profile.rows.map { row in [row[clusterColumn]] + words.map { row[$0] } }).text()
+                }
                 // One column per cluster, one row per statistic: readable for any number of features.
-                out += "\nprofile (profile.csv: size, share and the mean of each unscaled feature, per cluster)\n"
+                out += "\nprofile (profile.csv: size, share, share of revenue, and the mean, median and z-score of each unscaled feature, per cluster)\n"
                 out += TextTable(header: ["cluster"] + profile.rows.map { $0[clusterColumn] },
-                                 rows: profile.header.indices.filter { $0 != clusterColumn }.map { j in
+                                 rows: profile.header.indices.filter { $0 != clusterColumn && !words.contains($0) }.map { j in
                                      [profile.header[j]] + profile.rows.map { Self.readable($0[j]) }
                                  }).text(alignRight: true)
             } else {
