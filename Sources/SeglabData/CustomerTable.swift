@@ -22,6 +22,11 @@ public struct CustomerTable: Sendable, Equatable {
     /// Columns present only to keep the feature list of SPEC §5 whole, which the source cannot
     /// compute (`distinct_products` without a product column), with the reason.
     public var notComputable: [String: String] = [:]
+    /// One-hot rules of text columns that have one (a tables source's category attributes);
+    /// a column without one encodes every value, the empty one included, as its own level.
+    public var oneHotRules: [String: OneHotRule] = [:]
+    /// Product categories fitted while loading (a tables source with `categories`).
+    public var productCategories: ProductCategories?
 
     public init(ids: [String], numericNames: [String], numeric: Matrix,
                 categoricalNames: [String] = [], categorical: [[String]] = [],
@@ -50,18 +55,22 @@ public struct DataReport: Sendable, Equatable, Codable {
             case rowsOut = "rows_out"
         }
     }
-    /// "synthetic", "customers_csv" or "transactions_csv".
+    /// "synthetic", "customers_csv", "transactions_csv" or "tables".
     public var source: String
     public var steps: [Step]
     public var customers: Int
     /// For a feature set that takes every candidate column: the columns it left out and why
     /// (empty when none was); nil for a feature set that lists its columns.
     public var leftOut: [LeftOutFeature]?
+    /// A tables source's joins: unmatched keys per lookup (nil for other sources).
+    public var joins: [JoinCount]?
+    /// A tables source's aggregates that were undefined for some customers (nil for other sources).
+    public var undefined: [UndefinedAggregate]?
     public init(source: String, steps: [Step] = [], customers: Int = 0) {
         self.source = source; self.steps = steps; self.customers = customers
     }
     enum CodingKeys: String, CodingKey {
-        case source, steps, customers
+        case source, steps, customers, joins, undefined
         case leftOut = "left_out"
     }
 }

@@ -3,6 +3,8 @@ public enum DataSource: Sendable, Equatable {
     case synthetic(SyntheticSource)
     case customersCSV(CustomersCSVSource)
     case transactionsCSV(TransactionsCSVSource)
+    /// Several tables: events, lookups, customers; declared aggregates and product categories.
+    case tables(TablesSource)
 }
 
 /// The built-in generator of customer-level features with known segments.

@@ -28,14 +28,15 @@ public enum FeaturePipeline {
             guard let j = table.categoricalNames.firstIndex(of: name) else {
                 throw DataError(file: place, column: name, "onehot needs a text column of the customers file")
             }
-            return .init(column: name, categories: Set(table.categorical[j]).sorted())
+            guard let rule = table.oneHotRules[name] else { return .init(column: name, categories: Set(table.categorical[j]).sorted()) }
+            return oneHot(name, table.categorical[j], rule)
         }
         guard !columns.isEmpty || !onehot.isEmpty else { throw DataError(file: place, "the feature set has no columns") }
 
         var fitted = FittedFeaturePipeline(
             featureSet: definition.name, columns: columns, log1p: definition.log1p.filter { columns.contains($0) },
             onehot: onehot, scale: definition.scale, center: [], scaleFactors: [], pca: nil,
-            featureNames: columns + onehot.flatMap { h in h.categories.map { "\(h.column)=\($0)" } },
+            featureNames: columns + onehot.flatMap(\.names),
             explainedVarianceRatio: nil)
         var x = try fitted.design(table)
         try checkFinite(x, fitted.featureNames, table.ids, place: place, "is out of range")
@@ -53,6 +54,18 @@ public enum FeaturePipeline {
         }
         try checkFinite(x, fitted.featureNames, table.ids, place: place, "is out of range after scaling")
         return (fitted, x)
+    }
+
+    /// The levels of a text column under its rule (`OneHotRule`): the non-empty values held by
+    /// at least `minShare` of the customers; the others (and a value spelled `other`) share
+    /// the `other` column.
+    private static func oneHot(_ name: String, _ values: [String], _ rule: OneHotRule) -> FittedFeaturePipeline.OneHot {
+        var counts: [String: Int] = [:]
+        for v in values where !v.isEmpty { counts[v, default: 0] += 1 }
+        guard let minShare = rule.minShare else { return .init(column: name, categories: counts.keys.sorted()) }
+        let cut = minShare * Double(values.count)
+        let kept = counts.filter { Double($0.value) >= cut && $0.key != "other" }.keys.sorted()
+        return .init(column: name, categories: kept, other: kept.count < counts.count ? true : nil)
     }
 
     /// A value beyond ±1.8e308 (a feature that overflowed, e.g. a sum of huge line values) is

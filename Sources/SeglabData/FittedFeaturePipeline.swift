@@ -5,13 +5,19 @@ import SeglabNumerics
 ///
 /// The matrix is built as: numeric `columns` in order (log1p where listed), then each
 /// `onehot` column expanded to one 0/1 column per category (`col=value`, categories sorted;
-/// a category unseen at fit time gives all zeros), then `(x − center) / scale` per column,
+/// a category unseen at fit time gives all zeros, or `col=other` when the column has one),
+/// then `(x − center) / scale` per column,
 /// then the PCA projection if any.
 public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
-    /// A text column and its categories, sorted.
+    /// A text column and its categories, sorted; with `other`, one more column `<column>=other`
+    /// for every non-empty value that is not a category (`OneHotRule`).
     public struct OneHot: Codable, Sendable, Equatable {
         public var column: String
         public var categories: [String]
+        public var other: Bool?
+
+        /// The output column names.
+        var names: [String] { categories.map { "\(column)=\($0)" } + (other == true ? ["\(column)=other"] : []) }
     }
 
     public var featureSet: String
@@ -62,7 +68,7 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
             return j
         }
         let n = table.count
-        let width = numeric.count + onehot.reduce(0) { $0 + $1.categories.count }
+        let width = numeric.count + onehot.reduce(0) { $0 + $1.names.count }
         var out = [Double](repeating: 0, count: n * width)
         for (c, j) in numeric.enumerated() {
             let useLog = log1p.contains(columns[c])
@@ -83,9 +89,11 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
         for (h, j) in zip(onehot, text) {
             let slot = Dictionary(uniqueKeysWithValues: h.categories.enumerated().map { ($0.element, $0.offset) })
             for i in 0 ..< n {
-                if let k = slot[table.categorical[j][i]] { out[i * width + offset + k] = 1 }
+                let value = table.categorical[j][i]
+                if let k = slot[value] { out[i * width + offset + k] = 1 }
+                else if h.other == true, !value.isEmpty { out[i * width + offset + h.categories.count] = 1 }
             }
-            offset += h.categories.count
+            offset += h.names.count
         }
         return Matrix(rows: n, cols: width, storage: out)
     }

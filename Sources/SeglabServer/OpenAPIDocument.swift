@@ -423,6 +423,14 @@ enum OpenAPIDocument {
                 }
               },
               "profile": {"type": ["array", "null"], "items": {"type": "object"}},
+              "product_categories": {
+                "type": ["array", "null"],
+                "description": "A tables source with product categories: each category (0: uncategorised) with its name, products and spend.",
+                "items": {
+                  "type": "object",
+                  "properties": {"category": {"type": "integer"}, "name": {"type": "string"}, "products": {"type": "integer"}, "spend": {"type": "number"}}
+                }
+              },
               "artifacts": {"type": "array", "items": {"$ref": "#/components/schemas/Artifact"}},
               "training": {
                 "description": "A deep model's per-epoch losses (its loss.csv); absent for other runs.",

@@ -13,7 +13,7 @@ struct Seglab: ParsableCommand {
         abstract: "A reproducible experiment runner for customer segmentation.",
         version: SeglabVersion.string,
         subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
-                      Features.self, Assign.self, Compare.self, Report.self, LedgerCommand.self, Merge.self, Serve.self,
+                      Features.self, Assign.self, Compare.self, Report.self, PredictCheck.self, LedgerCommand.self, Merge.self, Serve.self,
                       Algorithms.self, Generate.self]
     )
 

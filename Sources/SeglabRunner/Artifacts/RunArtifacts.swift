@@ -49,6 +49,10 @@ enum ArtifactBuilder {
         if !table.outlierBounds.isEmpty {
             members.append(("outlier_bounds", try encodeJSON(table.outlierBounds)))
         }
+        // A tables run with product categories: `assign` puts new customers' products in the same ones.
+        if let categories = table.productCategories {
+            members.append(("product_categories", try encodeJSON(categories)))
+        }
         return Array(JSONWriter.pretty(.object(members)).utf8)
     }
 

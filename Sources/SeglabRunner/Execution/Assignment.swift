@@ -20,7 +20,9 @@ import SeglabNumerics
 ///     result.csv   // customer_id,cluster,distance (with the run's segment_name once segmentNames is set)
 ///
 /// A `Model` is parsed once and can assign any number of inputs (`seglab serve` keeps it in
-/// memory); an input may be a file or bytes already in memory.
+/// memory); an input may be a file or bytes already in memory. A tables run takes an events
+/// file with the run's column mapping (`Tables`): the run's joins, aggregates and product
+/// categories apply to it.
 public enum Assignment {
     /// The id column of a customer table for a run whose source has none of its own.
     public static let customerIDColumn = "customer_id"
@@ -40,6 +42,9 @@ public enum Assignment {
         let cleaning: CleaningRules
         /// Bounds new customers are clipped to (empty unless the run's outlier action was `clip`).
         let clipBounds: [OutlierBound]
+        /// A tables run's `data.tables` configuration (with its files' SHA-256) and fitted product categories.
+        let tablesOptions: JSONValue?
+        let productCategories: ProductCategories?
 
         /// Parses `json`, the bytes of `file`; a file that is not a seglab model is bad input.
         public init(json: [UInt8], file: String) throws {
@@ -63,6 +68,8 @@ public enum Assignment {
                 for m in members { if case .string(let s) = m.value { text[m.key] = s } }
             }
             sourceOptions = text
+            tablesOptions = kind == "tables" ? options : nil
+            productCategories = try model["product_categories"].map { try Assignment.decode(ProductCategories.self, $0, file: file) }
             var rules = try ExperimentParser.parseClean(JSONNode(value: clean, path: "clean", file: file))
             let clip = rules.outliers?.action == .clip
             rules.outliers = nil
@@ -81,6 +88,20 @@ public enum Assignment {
         case file(String)
         /// CSV bytes already in memory (a request body); `name` names them in messages.
         case csv([UInt8], name: String)
+    }
+
+    /// A tables run's files besides the new events (`seglab assign --customers`, `predict-check`).
+    public struct Tables: Sendable {
+        /// The ledger's `RunRecipe.tablePaths`: the lookups (and customer table) are read from
+        /// there and must still have the SHA-256 the run recorded.
+        public var paths: [String: String]
+        /// The new customers' rows of the customer table, instead of the run's own.
+        public var customers: String?
+        /// Keep only new customers' first events (`seglab predict-check`).
+        public var firstEvents: FirstEvents?
+        public init(paths: [String: String] = [:], customers: String? = nil, firstEvents: FirstEvents? = nil) {
+            self.paths = paths; self.customers = customers; self.firstEvents = firstEvents
+        }
     }
 
     public struct Result: Sendable {
@@ -111,7 +132,7 @@ public enum Assignment {
     /// Loads `input` with the run's source mapping and cleaning, transforms it with the fitted
     /// pipeline and predicts with the fitted model. Bad input throws the `DataError` that the
     /// run's own loading would (file or name, row, column).
-    public static func assign(_ model: Model, input: Input) throws -> Result {
+    public static func assign(_ model: Model, input: Input, tables: Tables = Tables()) throws -> Result {
         let (path, contents): (String, [UInt8]?)
         switch input {
         case .file(let file): (path, contents) = (URL(fileURLWithPath: file).standardizedFileURL.path, nil)
@@ -120,7 +141,14 @@ public enum Assignment {
         let option = { (key: String) in model.sourceOptions[key] }
         let pipeline = model.pipeline
         let source: DataSource
+        var session: TablesSession?
         switch model.sourceKind {
+        case "tables" where !isCustomerTable(path, contents, columns: pipeline.columns):
+            guard contents == nil else { throw DataError(file: path, "a tables run assigns new customers from an events file") }
+            let t = try tablesSource(model, events: path, tables: tables)
+            session = TablesSession(t, categories: model.productCategories.map { .apply($0) }, firstEvents: tables.firstEvents,
+                                    forAssignment: true)
+            source = .tables(t)
         case "transactions_csv" where !isCustomerTable(path, contents, columns: pipeline.columns):
             source = .transactionsCSV(TransactionsCSVSource(
                 path: path, customer: option("customer")!, date: option("date")!, quantity: option("quantity")!,
@@ -132,13 +160,37 @@ public enum Assignment {
             source = .customersCSV(CustomersCSVSource(path: path, id: customerIDColumn, contents: contents))
         }
         var table = try DataLoader.load(source, cleaning: model.cleaning,
-                                        usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)))
+                                        usedColumns: Set(pipeline.columns + pipeline.onehot.map(\.column)), tables: session)
         for b in model.clipBounds {
             guard let j = table.numericNames.firstIndex(of: b.column) else { continue }
             for i in 0 ..< table.count { table.numeric[i, j] = min(max(table.numeric[i, j], b.lower), b.upper) }
         }
         let x = try pipeline.transform(table)
         return Result(ids: table.ids, prediction: model.fitted.predict(x))
+    }
+
+    /// The run's tables with the new events: lookups from their recorded paths, checked against
+    /// the SHA-256 in the run's configuration (the customer table too, unless new customers come
+    /// with their own); no truth table.
+    private static func tablesSource(_ model: Model, events: String, tables: Tables) throws -> TablesSource {
+        let options = model.tablesOptions!
+        var paths = tables.paths
+        paths["events"] = events
+        if let customers = tables.customers { paths["customers"] = URL(fileURLWithPath: customers).standardizedFileURL.path }
+        let data = try TablesIdentity.experimentData(.object([("tables", options)]), paths: paths)
+        let node = JSONNode(value: data["tables"]!, path: "data.tables", file: model.file)
+        var source = try TablesParser.parse(node) { try $0.nonEmptyString() }
+        source.truth = nil
+        for (table, path) in source.files where table != "events" && (table != "customers" || tables.customers == nil) {
+            var recorded: String?
+            if case .string(let h)? = (table == "customers" ? options["customers"] : options["lookups"]?[table])?["sha256"] { recorded = h }
+            let actual = try ExperimentPlanner.fileHash(path)
+            guard actual == recorded else {
+                throw DataError(file: path, "has changed since the run was fitted (sha256 \(actual), recorded \(recorded ?? "none")); "
+                                + "assign reads the run's own \(table == "customers" ? "customer table (or --customers FILE)" : "lookup tables")")
+            }
+        }
+        return source
     }
 
     /// Whether the input holds customers rather than order lines: its header has `customer_id`

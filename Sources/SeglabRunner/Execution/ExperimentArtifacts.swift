@@ -1,8 +1,9 @@
 import SeglabData
 
-/// Experiment-level artifacts: what loading and cleaning did (`data_report.json`), and each
+/// Experiment-level artifacts: what loading and cleaning did (`data_report.json`), each
 /// feature set's columns, matrix hash and PCA explained variance (`feature_sets.json`, the
-/// report's scree plot).
+/// report's scree plot), and the product categories of a tables source that declares them
+/// (`product_categories.csv`).
 enum ExperimentArtifacts {
     static func files(_ p: PreparedExperiment) throws -> [(name: String, bytes: [UInt8])] {
         let report = JSONValue.object([
@@ -24,7 +25,12 @@ enum ExperimentArtifacts {
             }
             return (set.definition.name, .object(m))
         })
-        return [("data_report.json", Array(JSONWriter.pretty(report).utf8)),
-                ("feature_sets.json", Array(JSONWriter.pretty(sets).utf8))]
+        var files = [("data_report.json", Array(JSONWriter.pretty(report).utf8)),
+                     ("feature_sets.json", Array(JSONWriter.pretty(sets).utf8))]
+        // Fitted once per experiment, so every feature set's table has the same ones.
+        if let categories = p.featureSets.first?.table.productCategories {
+            files.append((ProductCategoriesCSV.name, ProductCategoriesCSV.bytes(categories)))
+        }
+        return files
     }
 }

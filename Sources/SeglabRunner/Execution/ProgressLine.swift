@@ -112,11 +112,11 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     /// The progress of reading a data file: `reading <file>: 812 MB of 1.6 GB (49%)`, shown
-    /// once the read has taken a second (a small file shows nothing); nil for synthetic data.
+    /// once the read has taken a second (a small file shows nothing); nil for synthetic data and tables.
     static func reading(_ source: DataSource) -> ReadProgress? {
         let path: String
         switch source {
-        case .synthetic: return nil
+        case .synthetic, .tables: return nil  // a tables source is read by its session, without progress
         case .customersCSV(let s): path = s.path
         case .transactionsCSV(let s): path = s.path
         }

@@ -73,9 +73,9 @@ public enum ExperimentParser {
     // MARK: data
 
     static func parseData(_ node: JSONNode, directory: String) throws -> DataSource {
-        let sources = try node.members(allowed: ["synthetic", "customers_csv", "transactions_csv"])
+        let sources = try node.members(allowed: ["synthetic", "customers_csv", "transactions_csv", "tables"])
         guard sources.count == 1, let (kind, s) = sources.first else {
-            throw node.fail("must hold exactly one source (synthetic, customers_csv or transactions_csv), found \(sources.count)")
+            throw node.fail("must hold exactly one source (synthetic, customers_csv, transactions_csv or tables), found \(sources.count)")
         }
         func path(_ n: JSONNode) throws -> String {
             let p = try n.nonEmptyString()
@@ -89,6 +89,8 @@ public enum ExperimentParser {
             if segments > customers { throw try s.required("segments").fail("must not exceed customers (\(customers))") }
             let seed = try s.required("seed").int(min: 0)
             return .synthetic(SyntheticSource(customers: customers, segments: segments, seed: UInt64(seed)))
+        case "tables":
+            return .tables(try TablesParser.parse(s, path: path))
         case "customers_csv":
             _ = try s.members(allowed: ["path", "id", "truth"])
             return .customersCSV(CustomersCSVSource(path: try path(s.required("path")), id: try s.required("id").nonEmptyString(),

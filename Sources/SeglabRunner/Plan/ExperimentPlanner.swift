@@ -10,19 +10,36 @@ import SeglabNumerics
 /// before any run starts and before the ledger is touched.
 public enum ExperimentPlanner {
     /// With `showProgress`, a long read of the data prints its progress on stderr.
-    public static func prepare(_ experiment: Experiment, showProgress: Bool = false) throws -> PreparedExperiment {
-        // Feature sets of sources with fixed features are checked before the (long) read.
-        if case .customersCSV = experiment.data {} else {
-            for def in experiment.featureSets { try checkColumns(def, (CustomerFeatures.names, []), file: experiment.file) }
+    public static func prepare(_ given: Experiment, showProgress: Bool = false) throws -> PreparedExperiment {
+        var experiment = given
+        if case .tables(let t) = experiment.data { experiment.data = .tables(try TablesIdentity.hashingFiles(t)) }
+        do { return try prepareLoaded(experiment, showProgress: showProgress) } catch let e as DeclarationError {
+            throw ExperimentError(file: experiment.file, path: e.path, e.message)
         }
+    }
+
+    private static func prepareLoaded(_ experiment: Experiment, showProgress: Bool) throws -> PreparedExperiment {
+        // Feature sets of sources with fixed features are checked before the (long) read.
+        switch experiment.data {
+        case .synthetic, .transactionsCSV:
+            for def in experiment.featureSets { try checkColumns(def, (CustomerFeatures.names, []), file: experiment.file) }
+        case .customersCSV, .tables: break
+        }
+        // A tables source is read, joined and aggregated once (on its first load), then cleaned
+        // per feature set; its session also fits the product categories.
+        var session: TablesSession?
+        if case .tables(let t) = experiment.data { session = TablesSession(t, categories: .fit(CategoryClusterer.kMeans(seed: experiment.seed))) }
         let data = try DataLoader.read(experiment.data, cleaning: experiment.clean,
-                                       progress: showProgress ? ProgressLine.reading(experiment.data) : nil)
+                                       progress: showProgress ? ProgressLine.reading(experiment.data) : nil, tables: session)
         let candidates = DataLoader.candidateColumns(data)
         for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
         // Cleaning depends on the used columns only through `missing` (customers_csv) and
         // outliers; otherwise every feature set shares one load.
         let dependsOnColumns: Bool
-        if case .customersCSV = experiment.data { dependsOnColumns = true } else { dependsOnColumns = experiment.clean.outliers != nil }
+        switch experiment.data {
+        case .customersCSV, .tables: dependsOnColumns = true
+        default: dependsOnColumns = experiment.clean.outliers != nil
+        }
         var tables: [[String]: CustomerTable] = [:]
         func load(_ used: Set<String>?) throws -> CustomerTable {
             let key = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"]) : []
@@ -65,8 +82,14 @@ public enum ExperimentPlanner {
                 unscaledColumns: table.numericNames.filter(available.contains)))
         }
         try checkK(experiment, prepared)
-        // The SHA-256 of the very bytes parsed; the synthetic generator's own parameters.
-        let fingerprint = data.fingerprint ?? RunIdentity.key(of: RunIdentity.dataJSON(experiment.data, fingerprint: ""))
+        // The SHA-256 of the very bytes parsed; a tables source's files' SHA-256 with their
+        // options; the synthetic generator's own parameters.
+        let fingerprint: String
+        switch experiment.data {
+        case .tables(let t): fingerprint = TablesIdentity.fingerprint(t)
+        case .synthetic: fingerprint = RunIdentity.key(of: RunIdentity.dataJSON(experiment.data, fingerprint: ""))
+        case .customersCSV, .transactionsCSV: fingerprint = data.fingerprint!
+        }
         return PreparedExperiment(experiment: experiment, datasetSHA256: fingerprint, featureSets: prepared,
                                   runs: expand(experiment, prepared, fingerprint: fingerprint))
     }
@@ -116,6 +139,15 @@ public enum ExperimentPlanner {
 
     public static func matrixHash(_ m: Matrix) -> String {
         m.storage.withUnsafeBytes { RunIdentity.sha256Hex($0) }
+    }
+
+    /// The SHA-256 of a table file of a tables source (`TablesLoader` reads the files on its
+    /// own); the transactions and customers files are hashed as they are parsed (`DataLoader.read`).
+    static func fileHash(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, "cannot read the file")
+        }
+        return RunIdentity.sha256Hex(data)
     }
 
     /// The cartesian product feature set × algorithm × axes × replicate, in that order.

@@ -66,6 +66,8 @@ public enum RunIdentity {
                 ("date_format", t.dateFormat),
             ]
             for case let (k, v?) in optional { m.append((k, .string(v))) }
+        case .tables(let t):
+            return TablesIdentity.dataJSON(t)
         }
         return .object([(kind, .object(m))])
     }

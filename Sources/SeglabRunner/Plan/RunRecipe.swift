@@ -10,6 +10,8 @@ public struct RunRecipe {
     public var config: JSONValue
     public var featureSetName: String
     public var dataPath: String?
+    /// A tables source's files, by table name (`events`, `customers`, `truth`, each lookup's).
+    public var tablePaths: [String: String]?
 
     init(run: PlannedRun, experiment: Experiment) {
         config = run.config
@@ -18,12 +20,16 @@ public struct RunRecipe {
         case .synthetic: dataPath = nil
         case .customersCSV(let c): dataPath = c.path
         case .transactionsCSV(let t): dataPath = t.path
+        case .tables(let t):
+            dataPath = nil
+            tablePaths = Dictionary(t.files.map { ($0.table, $0.path) }) { first, _ in first }
         }
     }
 
     public var json: String {
         var m: [(key: String, value: JSONValue)] = [("feature_set_name", .string(featureSetName)), ("run", config)]
         if let dataPath { m.append(("data_path", .string(dataPath))) }
+        if let tablePaths { m.append(("table_paths", .object(tablePaths.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
         return JSONWriter.canonical(.object(m))
     }
 
@@ -35,6 +41,12 @@ public struct RunRecipe {
         self.config = config
         featureSetName = fs
         if case .string(let p)? = v["data_path"] { dataPath = p } else { dataPath = nil }
+        if case .object(let paths)? = v["table_paths"] {
+            tablePaths = Dictionary(paths.compactMap { key, value in
+                if case .string(let p) = value { return (key, p) }
+                return nil
+            }) { first, _ in first }
+        }
     }
 
     /// A one-run experiment file whose plan contains this run (with the same key, if the data
@@ -49,9 +61,11 @@ public struct RunRecipe {
         }
         var sourceOptions = options.filter { $0.key != "sha256" }
         if let dataPath { sourceOptions.append(("path", .string(dataPath))) }
+        let data = kind == "tables" ? try TablesIdentity.experimentData(config["data"]!, paths: tablePaths ?? [:])
+                                    : .object([(kind, .object(sourceOptions))])
         var members: [(key: String, value: JSONValue)] = [
             ("name", .string(name)), ("seed", seed), ("replicates", .int(replicate + 1)),
-            ("data", .object([(kind, .object(sourceOptions))])), ("clean", clean),
+            ("data", data), ("clean", clean),
             ("feature_sets", .object([(featureSetName, featureSet)])), ("algorithms", algorithm),
             ("metrics", metrics),
         ]

@@ -5,8 +5,9 @@ import SeglabLedger
 
 /// Everything known about one run, as `seglab show` prints it and `GET /runs/{id}` returns it:
 /// the ledger's row, metrics, clusters and artifacts, the resolved configuration, what loading
-/// and cleaning did (`data_report.json`), the segment profile (`profile.csv`) and, for a deep
-/// model, its per-epoch losses (`loss.csv`).
+/// and cleaning did (`data_report.json`), the segment profile (`profile.csv`), for a deep
+/// model its per-epoch losses (`loss.csv`) and, for a tables source with product categories,
+/// each category's name, products and spend.
 ///
 ///     let doc = try RunDocument(try ledger.run(id: id)!, ledger: ledger)
 ///     JSONWriter.pretty(doc.json)   // `seglab show ID --format json`
@@ -20,6 +21,16 @@ public struct RunDocument {
     public var profile: (header: [String], rows: [[String]])?
     /// A deep model's `loss.csv`, if the run wrote one and it is still there.
     public var training: TrainingCurve?
+    /// Per product category of the run's experiment (`product_categories.csv`), if it has one.
+    public var productCategories: [CategorySummary]?
+
+    /// One category of `product_categories.csv` (0: the uncategorised products).
+    public struct CategorySummary: Sendable, Equatable {
+        public var category: Int
+        public var name: String
+        public var products: Int
+        public var spend: Double
+    }
 
     /// Reads the run's files beside the ledger's rows; a file gone missing is left out (nil).
     public init(_ details: RunDetails, ledger: Ledger) throws {
@@ -29,6 +40,7 @@ public struct RunDocument {
         profile = details.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
         training = details.artifacts.first { $0.name == TrainingCurve.artifactName }
             .flatMap { FileManager.default.contents(atPath: $0.path) }.flatMap { TrainingCurve(csv: [UInt8]($0)) }
+        productCategories = try Self.categories(ledger, experiment: details.run.experiment)
     }
 
     /// The document as JSON: `show --format json` pretty-prints it.
@@ -52,6 +64,10 @@ public struct RunDocument {
             ("metrics", .object(d.metrics.map { ($0.name, MetricText.json($0.name, $0.value)) })),
             ("clusters", .array(d.clusters.map { .object([("cluster", .int($0.cluster)), ("size", .int($0.size))]) })),
             ("profile", profileJSON ?? .null),
+            ("product_categories", productCategories.map { c in .array(c.map { row in
+                .object([("category", .int(row.category)), ("name", .string(row.name)), ("products", .int(row.products)),
+                         ("spend", .real(row.spend))])
+            }) } ?? .null),
             ("artifacts", .array(d.artifacts.map(\.json))),
         ]
         if let training { members.append(("training", Self.json(training))) }
@@ -72,6 +88,21 @@ public struct RunDocument {
         if let i = Int(text) { return .int(i) }
         if let v = Double(text), v.isFinite { return .real(v) }
         return .string(text)
+    }
+
+    static func categories(_ ledger: Ledger, experiment: String) throws -> [CategorySummary]? {
+        guard let e = try ledger.experiment(named: experiment),
+              let artifact = e.artifacts.first(where: { $0.name == ProductCategoriesCSV.name }),
+              let csv = try? CSVRecords.read(path: artifact.path),
+              let c = csv.header.firstIndex(of: "category"), let n = csv.header.firstIndex(of: "name"),
+              let s = csv.header.firstIndex(of: "spend") else { return nil }
+        var out: [Int: CategorySummary] = [:]
+        for row in csv.rows {
+            guard let category = Int(row[c]) else { continue }
+            out[category, default: CategorySummary(category: category, name: row[n], products: 0, spend: 0)].products += 1
+            out[category]!.spend += Double(row[s]) ?? 0
+        }
+        return out.keys.sorted().map { out[$0]! }
     }
 
     /// The run's feature-set entry of its experiment's `data_report.json` (rows in and out of

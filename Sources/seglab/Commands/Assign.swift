@@ -10,8 +10,11 @@ struct Assign: ParsableCommand {
     @Argument(help: "The run id (or a unique prefix of it).")
     var runID: String
 
-    @Option(help: "New customers, in the run's source format (customers CSV or order export).")
+    @Option(help: "New customers, in the run's source format (customers CSV or order export; for a tables run, their events).")
     var input: String
+
+    @Option(help: "Tables runs: the new customers' rows of the customer table (default: the run's own customer table).")
+    var customers: String?
 
     @Option(help: "Where to write customer_id,cluster,segment_name (and distance or probability where the model has one).")
     var out: String
@@ -32,7 +35,9 @@ struct Assign: ParsableCommand {
             Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
             throw ExitCode(1)
         }
-        var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input))
+        let recipe = try? RunRecipe(json: details.run.configJSON)
+        var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input),
+                                           tables: .init(paths: recipe?.tablePaths ?? [:], customers: customers))
         if let profile = details.artifacts.first(where: { $0.name == "profile.csv" }) {
             guard let bytes = FileManager.default.contents(atPath: profile.path), RunIdentity.sha256Hex(bytes) == profile.sha256 else {
                 Log.error("\(profile.path) is missing or differs from the ledger's sha256: the segment names cannot be trusted (seglab rerun \(id) restores it)")

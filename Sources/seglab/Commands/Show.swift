@@ -62,6 +62,20 @@ struct Show: ParsableCommand {
                     return "  \(f): \(why)\n"
                 }.joined()
             }
+            if case .array(let joins)? = dataReport?["joins"], !joins.isEmpty {
+                out += "joins (unmatched keys):\n" + joins.map { j in
+                    guard case .string(let table)? = j["table"], case .string(let from)? = j["from"], case .int(let n)? = j["unmatched"],
+                          case .string(let rows)? = j["rows"], case .string(let action)? = j["action"] else { return "" }
+                    return "  \(table) from \(from): \(n) \(rows == "events" ? "event" : "customer") rows unmatched (\(action))\n"
+                }.joined()
+            }
+            if let categories = doc.productCategories {
+                let total = categories.reduce(0) { $0 + $1.spend }
+                out += "\nproduct categories (product_categories.csv)\n" + TextTable(
+                    header: ["category", "name", "products", "spend share"],
+                    rows: categories.map { [String($0.category), $0.name, String($0.products), String(format: "%.4f", total > 0 ? $0.spend / total : 0)] }
+                ).text()
+            }
             out += "\nmetrics\n" + TextTable(header: ["name", "value"], rows: d.metrics.map {
                 [$0.name, $0.value == nil ? "NULL" : MetricText.exact($0.name, $0.value)]
             }).text()
