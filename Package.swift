@@ -43,7 +43,10 @@ let package = Package(
         // Dense layers, their blocked kernels, losses and optimisers, the autoencoder.
         .target(name: "SeglabNeural", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // CSV, data sources, cleaning, customer features, transforms, PCA.
-        .target(name: "SeglabData", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
+        // (Crypto: the data fingerprint is the SHA-256 of the bytes as they are parsed.)
+        .target(name: "SeglabData", dependencies: [
+            "SeglabNumerics", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: optimizedInDebug),
         // One file per algorithm behind the `ClusteringAlgorithm` protocol.
         .target(name: "SeglabClustering", dependencies: ["SeglabNumerics", "SeglabNeural"], swiftSettings: optimizedInDebug),
         // Free functions of (X, labels).

@@ -92,7 +92,7 @@ enum DeepClustering {
             try context.checkpoint(stage: "epoch", iteration: epoch, of: s.epochs)
         }
         let codes = ae.encode(x, workers: context.workers)
-        let kmeans = try KMeans(k: s.k, initialization: .kMeansPlusPlus, nInit: s.nInit).fit(codes, rng: &kmeansRNG, context: context)
+        let kmeans = try KMeans(k: s.k, initialization: .kMeansPlusPlus, nInit: s.nInit).fit(codes, rng: &kmeansRNG, context: context.withOwnCache())
         return Pretrained(autoencoder: ae, codes: codes, kmeans: kmeans, curve: curve, streams: streams)
     }
 }

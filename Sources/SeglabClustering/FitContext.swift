@@ -51,6 +51,19 @@ public final class FitContext: Sendable {
         self.report = progress
     }
 
+    private init(cache: FitCache, workers: Int?, deadline: DispatchTime?, stopRequested: @escaping @Sendable () -> Bool,
+                 report: @escaping @Sendable (Progress) -> Void) {
+        self.cache = cache; self.workers = workers; self.deadline = deadline
+        self.stopRequested = stopRequested; self.report = report
+    }
+
+    /// The same stop flag, deadline, progress and workers with a cache of its own: for a fit on
+    /// a matrix other than the feature set's (a deep model's codes), whose cached facts of the
+    /// matrix (`KMeans`' row norms, …) would otherwise be taken for the feature set's.
+    public func withOwnCache() -> FitContext {
+        FitContext(cache: FitCache(), workers: workers, deadline: deadline, stopRequested: stopRequested, report: report)
+    }
+
     /// A context that never stops a fit and reports nowhere (tests, `assign`, benchmarks).
     public static func detached() -> FitContext { FitContext() }
 

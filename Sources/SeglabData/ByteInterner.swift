@@ -53,10 +53,6 @@ struct ByteHashIndex {
         }
     }
 
-    /// The word in the first slot `hash` probes (read only to bring it into cache).
-    @inline(__always)
-    func slotWord(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash >> 32) & mask] }
-
     /// Adds a new entry at the slot `find` returned; returns its number.
     @discardableResult
     mutating func insert(hash: UInt64, slot: Int) -> Int {
@@ -139,27 +135,6 @@ struct RecordDeduplicator {
         earlierCopy(of: span, hash: ByteHashIndex.hash(reader.bytes(span)))
     }
 
-    /// Whether each of `spans`, in order, copies an earlier record. For large tables: the
-    /// hashes are computed first (in fixed parallel chunks), then each probe loads the slot of
-    /// the span eight ahead, so the probes' cache misses overlap instead of queueing.
-    mutating func copies(among spans: [CSVReader.RecordSpan]) -> [Bool] {
-        let reader = self.reader
-        let hashes = Parallel.mapChunks(count: spans.count, chunkSize: 1 << 15) { range in
-            range.map { ByteHashIndex.hash(reader.bytes(spans[$0])) }
-        }.flatMap { $0 }
-        var isCopy = [Bool](repeating: false, count: spans.count)
-        var touched: UInt64 = 0
-        for k in spans.indices {
-            if k + 8 < spans.count { touched &+= index.slotWord(hash: hashes[k + 8]) }
-            isCopy[k] = earlierCopy(of: spans[k], hash: hashes[k]) != nil
-        }
-        prefetchSink = touched
-        return isCopy
-    }
-
-    /// Keeps the look-ahead loads from being optimised away.
-    private var prefetchSink: UInt64 = 0
-
     private mutating func earlierCopy(of span: CSVReader.RecordSpan, hash h: UInt64) -> Int? {
         let bytes = reader.bytes(span)
         let (found, slot) = index.find(hash: h) { e in
@@ -170,5 +145,105 @@ struct RecordDeduplicator {
         index.insert(hash: h, slot: slot)
         kept.append(span)
         return nil
+    }
+}
+
+/// Finds exact duplicate records of a streamed CSV file: a record is a copy when an earlier
+/// record has the very same bytes. One 8-byte slot per distinct record — 26 bits of the
+/// record's hash and its offset in the file — and a hash match is confirmed by reading both
+/// records again, so the answer is exact while memory stays far below the file's size.
+///
+/// Records come in batches (`touch` every key of a batch, then `isCopy` each in order): the
+/// touches' cache misses overlap instead of queueing.
+struct StreamingDeduplicator {
+    /// Where a record lies in the file, and the hash of its bytes.
+    struct Key {
+        var hash: UInt64, offset: Int, length: Int
+    }
+
+    private var slots: [UInt64]
+    private var shift: UInt64
+    private var count = 0
+    private var scratch: [UInt8] = []
+    private let reader: CSVReader
+    private static let offsetBits: UInt64 = 38, tagBits: UInt64 = 26
+
+    init(_ reader: CSVReader) {
+        self.reader = reader
+        slots = [UInt64](repeating: 0, count: 1 << 16)
+        shift = 64 - 16
+    }
+
+    /// The key of the current record of `csv`.
+    static func key(_ csv: CSVReader) throws -> Key {
+        let span = csv.recordSpan
+        guard span.start + 1 < 1 << offsetBits else {
+            throw DataError(file: csv.path, row: csv.line, "files above 256 GB cannot be checked for duplicate rows")
+        }
+        return Key(hash: ByteHashIndex.hash(csv.recordBytes), offset: span.start, length: span.end - span.start)
+    }
+
+    /// Reads the first slot each key probes, so that the `isCopy` calls that follow find them
+    /// in cache (the reads are independent: their misses overlap).
+    mutating func prefetch<S: Sequence>(_ keys: S) where S.Element == Key {
+        var touched: UInt64 = 0
+        for key in keys { touched &+= slots[slotIndex(key.hash >> (64 - Self.tagBits))] }
+        sink = touched
+    }
+
+    /// Keeps `prefetch`'s reads from being optimised away.
+    private var sink: UInt64 = 0
+
+    /// Whether the record copies an earlier one; if not, it is remembered.
+    mutating func isCopy(_ key: Key) throws -> Bool {
+        let tag = key.hash >> (64 - Self.tagBits)
+        let mask = slots.count - 1
+        var s = slotIndex(tag)
+        while true {
+            let word = slots[s]
+            if word == 0 { break }
+            if word >> Self.offsetBits == tag, try sameRecord(at: Int(word & (1 << Self.offsetBits - 1)) - 1, key) { return true }
+            s = (s + 1) & mask
+        }
+        slots[s] = tag << Self.offsetBits | UInt64(key.offset + 1)
+        count += 1
+        if count * 4 > slots.count * 3 { grow() }
+        return false
+    }
+
+    /// The first slot a tag probes: its top bits.
+    @inline(__always)
+    private func slotIndex(_ tag: UInt64) -> Int {
+        let bits = 64 - shift
+        return bits <= Self.tagBits ? Int(tag >> (Self.tagBits - bits)) : Int(tag << (bits - Self.tagBits))
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        shift -= 1
+        let mask = slots.count - 1
+        for word in old where word != 0 {
+            var s = slotIndex(word >> Self.offsetBits)
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = word
+        }
+    }
+
+    /// Whether the record starting at `offset` is the record `key`: the same bytes, then the
+    /// end of the record (a line break or the end of the file). Parsing is a function of the
+    /// bytes, so an earlier record that starts with a whole identical record and then a line
+    /// break ends there.
+    private mutating func sameRecord(at offset: Int, _ key: Key) throws -> Bool {
+        let n = key.length, available = min(n + 1, reader.fileSize - offset)
+        guard available >= n else { return false }
+        if scratch.count < n + available { scratch = [UInt8](repeating: 0, count: n + available) }
+        return try scratch.withUnsafeMutableBufferPointer { s in
+            let earlier = s.baseAddress!, current = earlier + available
+            try reader.reread(at: offset, count: available, into: earlier)
+            try reader.reread(at: key.offset, count: n, into: current)
+            guard n == 0 || memcmp(earlier, current, n) == 0 else { return false }
+            return available == n || earlier[n] == 0x0A || earlier[n] == 0x0D
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A hand-written RFC 4180 reader over the bytes of a UTF-8 file: the header, then one record
-/// at a time, each field a byte span into the file (no per-field allocation).
+/// at a time, each field a byte span into the reader's buffer (no per-field allocation).
 ///
 /// Rules: fields are separated by `,`, records end with LF, CRLF or a lone CR; a field in
 /// double quotes may hold commas, line breaks and doubled quotes (`""`); a quote inside an
@@ -10,6 +10,12 @@ import Foundation
 /// unterminated quote, text after a closing quote, a record with the wrong number of fields,
 /// an empty file, a repeated header name — throws a `DataError` naming the row (the 1-based
 /// line where the record starts, the header being line 1) and the column.
+///
+/// Two ways to hold the file: whole (one buffer; records read earlier stay addressable, and
+/// `rewind` starts over), or streamed in blocks (`blockSize`): memory stays one block plus the
+/// longest record, a field is valid until the next record, and records read earlier are
+/// known by their offset in the file. Either way every byte is read once and hashed
+/// (`fingerprint`), and both give the same records and the same errors.
 ///
 ///     let csv = try CSVReader(path: path)
 ///     while try csv.next() { let id = csv.string(0) }
@@ -22,14 +28,21 @@ final class CSVReader {
     private(set) var header: [String] = []
     /// 1-based line where the current record starts.
     private(set) var line = 0
-    /// Byte offsets of the current record's text (terminator excluded), for duplicate checks.
+    /// Buffer offsets of the current record's text (terminator excluded), for duplicate checks.
     private var recordStart = 0, recordEnd = 0
 
-    /// The whole file, read once; owned by the reader so field spans stay valid while it lives.
-    private let storage: UnsafeMutablePointer<UInt8>
-    private let base: UnsafePointer<UInt8>
-    private let end: Int
-    private var pos: Int
+    private let file: FileReader
+    /// The buffer: `storage[0 ..< end]` holds the file's bytes from offset `fileOffset`.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var base: UnsafePointer<UInt8>
+    private var storageCapacity: Int
+    private var end = 0
+    private var fileOffset = 0
+    /// The whole file has been read into the buffer.
+    private var atEOF = false
+    /// Bytes read per block when streaming; nil when the file is held whole.
+    private let blockSize: Int?
+    private var pos = 0
     private var nextLine = 1
     /// Where the first record after the header starts, for `rewind()`.
     private var bodyPos = 0, bodyLine = 1
@@ -42,16 +55,23 @@ final class CSVReader {
     /// Whether a field was quoted and holds a doubled quote, so its bytes need unescaping.
     @exclusivity(unchecked) private var escaped: UnsafeMutablePointer<Bool>
 
-    /// Reads the file in one go (or copies `contents`), checks its encoding and parses the header.
-    init(path: String, contents: [UInt8]? = nil) throws {
+    /// Opens the file (or takes `contents`), checks its encoding and parses the header. Without
+    /// `blockSize` the whole file is read at once; with it, the file is streamed in blocks of that size.
+    init(path: String, contents: [UInt8]? = nil, blockSize: Int? = nil, progress: ReadProgress? = nil) throws {
         self.path = path
-        (storage, end) = try contents.map(Self.copy) ?? Self.readAll(path)
+        self.blockSize = blockSize.map { max($0, 1) }
+        file = try contents.map { FileReader(path: path, contents: $0) } ?? FileReader(path: path, progress: progress)
+        storageCapacity = blockSize ?? file.size + 1
+        storage = .allocate(capacity: storageCapacity)
         base = UnsafePointer(storage)
-        pos = 0
         capacity = 64
         starts = .allocate(capacity: capacity)
         ends = .allocate(capacity: capacity)
         escaped = .allocate(capacity: capacity)
+        _ = try refill()
+        // A whole file that grew since it was opened still reads fully; a stream shows its first
+        // 4 KiB to the encoding check, as a whole file does.
+        while blockSize == nil || end < 4096, try refill() {}
         try checkEncoding()
         guard try readRecord(expecting: nil) else { throw DataError(file: path, row: 1, "the file is empty (no header row)") }
         header = (0 ..< fieldCount).map { string($0) }
@@ -63,42 +83,44 @@ final class CSVReader {
     }
 
     deinit {
+        file.waitForHashing()
         starts.deallocate(); ends.deallocate(); escaped.deallocate(); storage.deallocate()
     }
 
-    /// Bytes already in memory, in a buffer the reader owns like a file's.
-    private static func copy(_ bytes: [UInt8]) -> (UnsafeMutablePointer<UInt8>, Int) {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { buffer.initialize(from: b, count: $0.count) } }
-        return (buffer, bytes.count)
+    /// Reads more of the file behind the unconsumed bytes (from the current record's start on),
+    /// growing the buffer when one record fills it. False at the end of the file.
+    private func refill() throws -> Bool {
+        guard !atEOF else { return false }
+        // The bytes about to move or be overwritten may still be being hashed.
+        file.waitForHashing()
+        if blockSize != nil, pos > 0 {
+            // Move the unconsumed tail (a partial record) to the front.
+            let keep = pos
+            storage.update(from: storage + keep, count: end - keep)
+            end -= keep; pos -= keep; recordStart -= keep; recordEnd -= keep
+            fileOffset += keep
+        }
+        // A whole file is read with one byte to spare, so the short read that ends it comes at once.
+        let want = blockSize ?? max(file.size + 1 - end, 1 << 16)
+        if storageCapacity - end < want {
+            let newCapacity = max(storageCapacity * 2, end + want)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: storage, count: end)
+            storage.deallocate()
+            storage = grown
+            storageCapacity = newCapacity
+            base = UnsafePointer(storage)
+        }
+        let requested = storageCapacity - end
+        let n = try file.read(into: storage + end, count: requested)
+        end += n
+        if n < requested { atEOF = true }
+        return n > 0
     }
 
-    /// The file's bytes in one buffer (one `read` loop; no per-line I/O).
-    /// The path is checked with `stat` first (a FIFO would block `open`), and opened without
-    /// blocking in case it was replaced by one in between.
-    private static func readAll(_ path: String) throws -> (UnsafeMutablePointer<UInt8>, Int) {
-        if let problem = InputFile.problem(at: path) { throw DataError(file: path, "cannot read the file: \(problem)") }
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { throw DataError(file: path, "cannot read the file (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DataError(file: path, "cannot read the file (not a regular file)")
-        }
-        let size = Int(st.st_size)
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
-        var done = 0
-        while done < size {
-            let n = read(fd, buffer + done, size - done)
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                buffer.deallocate()
-                throw DataError(file: path, "cannot read the file (\(n < 0 ? String(cString: strerror(errno)) : "it shrank while being read"))")
-            }
-            done += n
-        }
-        return (buffer, size)
-    }
+    /// The SHA-256 of the file's bytes, once every record has been read (`next()` returned
+    /// false), or at once when the file is held whole.
+    func fingerprint() throws -> String { try file.fingerprint() }
 
     /// The column index of `name`, or a `DataError` listing the header.
     func column(_ name: String, role: String) throws -> Int {
@@ -109,8 +131,11 @@ final class CSVReader {
         return j
     }
 
-    /// Goes back to the first record after the header (for a second pass).
-    func rewind() { pos = bodyPos; nextLine = bodyLine }
+    /// Goes back to the first record after the header (for a second pass; whole files only).
+    func rewind() {
+        precondition(blockSize == nil, "a streamed file cannot be rewound")
+        pos = bodyPos; nextLine = bodyLine
+    }
 
     /// Advances to the next record; false at the end of the file.
     func next() throws -> Bool { try readRecord(expecting: header.count) }
@@ -139,18 +164,34 @@ final class CSVReader {
         return try Self.unescape(field(i)).withUnsafeBufferPointer(body)
     }
 
-    /// Where a record lies in the file: its bytes (terminator excluded) and first line.
+    /// Where a record lies in the file: its bytes (terminator excluded, offsets in the file)
+    /// and first line.
     struct RecordSpan {
         var start: Int, end: Int, line: Int
     }
 
     /// The current record's span.
-    var recordSpan: RecordSpan { RecordSpan(start: recordStart, end: recordEnd, line: line) }
+    var recordSpan: RecordSpan { RecordSpan(start: fileOffset + recordStart, end: fileOffset + recordEnd, line: line) }
 
-    /// The bytes of a record read earlier (the file stays in memory while the reader lives).
+    /// The current record's bytes (terminator excluded), valid until the next record.
+    var recordBytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + recordStart, count: recordEnd - recordStart)
+    }
+
+    /// The bytes of a record read earlier (whole files only: they stay in memory while the
+    /// reader lives).
     @inline(__always)
     func bytes(_ span: RecordSpan) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+    }
+
+    /// The file's size when it was opened.
+    var fileSize: Int { file.size }
+
+    /// `count` bytes of the file at `offset`, read again (streamed files compare a record
+    /// with an earlier one this way).
+    func reread(at offset: Int, count: Int, into buffer: UnsafeMutablePointer<UInt8>) throws {
+        try file.reread(at: offset, count: count, into: buffer)
     }
 
     private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
@@ -238,18 +279,41 @@ final class CSVReader {
         capacity = newCapacity
     }
 
+    /// The record continues past the bytes in the buffer (streaming only): read more, parse again.
+    private struct NeedMore: Error {}
+
     /// Parses one record into the field spans; `expecting` is the header's field count.
-    /// Works on local copies of the cursor (class properties would pay exclusivity checks per byte).
     private func readRecord(expecting expected: Int?) throws -> Bool {
-        let b = base, e = end
+        while true {
+            do {
+                return try parseRecord(expecting: expected)
+            } catch is NeedMore {
+                // At the end of the file the same bytes parse to a complete record or an error.
+                _ = try refill()
+            }
+        }
+    }
+
+    /// One record from `pos`. Works on local copies of the cursor (class properties would pay
+    /// exclusivity checks per byte) and commits them only when the record is complete. Where
+    /// the buffer ends before the file does, the record might go on: `NeedMore`.
+    private func parseRecord(expecting expected: Int?) throws -> Bool {
+        let b = base, e = end, eof = atEOF
         var p = pos, lineNo = nextLine
-        defer { pos = p; nextLine = lineNo }
+        @inline(__always) func needMore() throws { if !eof { throw NeedMore() } }
         // Skip blank lines (as pandas does).
         while p < e, b[p] == Self.lf || b[p] == Self.cr {
-            if b[p] == Self.cr, p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+            if b[p] == Self.cr {
+                if p + 1 == e { try needMore() }
+                if p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+            }
             p += 1; lineNo += 1
         }
-        guard p < e else { return false }
+        guard p < e else {
+            try needMore()
+            pos = p; nextLine = lineNo
+            return false
+        }
         let recordLine = lineNo
         line = recordLine
         recordStart = p
@@ -264,6 +328,7 @@ final class CSVReader {
                                     : "has more than \(limit) fields; the header has \(limit) columns")
                 }
                 if n == capacity { grow(); (st, en, esc) = (starts, ends, escaped) }
+                if p == e { try needMore() }
                 if p < e, b[p] == Self.quote {
                     p += 1
                     st[n] = p
@@ -271,19 +336,23 @@ final class CSVReader {
                     while true {
                         while p < e, table[Int(b[p])] & 2 == 0 { p += 1 }
                         guard p < e else {
+                            try needMore()
                             throw DataError(file: path, row: recordLine, column: columnName(n),
                                             "the quoted field is never closed (unterminated quote or truncated file)")
                         }
                         if b[p] == Self.quote {
+                            if p + 1 == e { try needMore() }
                             if p + 1 < e, b[p + 1] == Self.quote { hasDoubled = true; p += 2; continue }
                             break
                         }
                         if b[p] == Self.lf { lineNo += 1; p += 1; continue }
+                        if p + 4 > e { try needMore() }
                         p += try specialByteLength(at: p, line: recordLine, field: n)
                     }
                     en[n] = p
                     esc[n] = hasDoubled
                     p += 1  // closing quote
+                    if p == e { try needMore() }
                     if p < e, b[p] != Self.comma, b[p] != Self.lf, b[p] != Self.cr {
                         throw DataError(file: path, row: recordLine, column: columnName(n),
                                         "unexpected text after the closing quote of a quoted field")
@@ -292,7 +361,9 @@ final class CSVReader {
                     st[n] = p
                     while true {
                         while p < e, table[Int(b[p])] & 1 == 0 { p += 1 }
+                        if p == e { try needMore() }
                         guard p < e, b[p] == 0 || b[p] >= 0x80 else { break }
+                        if p + 4 > e { try needMore() }
                         p += try specialByteLength(at: p, line: recordLine, field: n)
                     }
                     en[n] = p
@@ -302,7 +373,10 @@ final class CSVReader {
                 if p < e, b[p] == Self.comma { p += 1; continue }
                 recordEnd = p
                 if p < e {
-                    if b[p] == Self.cr, p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+                    if b[p] == Self.cr {
+                        if p + 1 == e { try needMore() }
+                        if p + 1 < e, b[p + 1] == Self.lf { p += 1 }
+                    }
                     p += 1
                     lineNo += 1
                 }
@@ -310,6 +384,7 @@ final class CSVReader {
             }
         }
         fieldCount = n
+        pos = p; nextLine = lineNo
         if let expected, n < expected {
             throw DataError(file: path, row: recordLine, column: header[n],
                             "has \(n) field\(n == 1 ? "" : "s") but the header has \(expected) columns (missing from '\(excerpt(header[n]))' on; truncated line?)")

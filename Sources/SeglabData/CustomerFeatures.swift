@@ -5,77 +5,110 @@ public enum CustomerFeatures {
     /// The feature names, in SPEC §5 order (also the synthetic generator's columns).
     public static let names = ["recency_days", "frequency", "monetary", "tenure_days", "avg_basket",
                                "distinct_products", "return_rate", "days_between_orders"]
+}
 
-    /// One row per customer that has at least one surviving purchase, in order of each
-    /// customer's first row in the file (its first appearance, whatever cleaning did to that
-    /// row). Sums run over each customer's rows in file order.
-    static func aggregate(_ rows: TransactionsLoader.Rows, keep: [Bool], asOf: String?, path: String,
-                          steps: [DataReport.Step]) throws -> CustomerTable {
-        let customers = rows.customerIDs.count
-        // Group the surviving rows by customer (a stable counting sort keeps file order).
+/// Customer features built as the rows stream past: per customer, the sums and first and last
+/// purchase days at once (each customer's rows are added in file order, so the sums are those
+/// of the rows in file order); per purchase, only what the distinct counts need (invoice,
+/// product, day: 16 bytes), counted per customer once every row is in.
+///
+/// Customers are numbered by the caller in order of their first row in the file (whatever
+/// cleaning does to that row), which is the order of the table.
+struct CustomerAggregator {
+    private struct Purchase {
+        var customer: Int32, invoice: Int32, product: Int32, day: Int32
+    }
+
+    private var monetary: [Double] = [], returned: [Double] = []
+    private var first: [Int32] = [], last: [Int32] = []
+    private var purchaseCount: [Int32] = []
+    /// Whether any row of the customer survived the row-level cleaning.
+    private var hasRow: [Bool] = []
+    private var purchases: [Purchase] = []
+    /// Each row its own invoice (no invoice column).
+    private let rowIsInvoice: Bool
+    private let hasProducts: Bool
+
+    init(hasInvoices: Bool, hasProducts: Bool) {
+        rowIsInvoice = !hasInvoices
+        self.hasProducts = hasProducts
+        purchases.reserveCapacity(1 << 16)
+    }
+
+    /// Makes room for customers numbered up to `customer`.
+    @inline(__always)
+    private mutating func ensure(_ customer: Int) {
+        while hasRow.count <= customer {
+            monetary.append(0); returned.append(0); first.append(.max); last.append(.min)
+            purchaseCount.append(0); hasRow.append(false)
+        }
+    }
+
+    /// A return that survived cleaning: its absolute line value counts toward the return rate.
+    mutating func addReturn(customer c: Int, value: Double) {
+        ensure(c)
+        hasRow[c] = true
+        returned[c] += abs(value)
+    }
+
+    /// A purchase that survived cleaning.
+    mutating func addPurchase(customer c: Int, day: Int32, value: Double, invoice: Int32, product: Int32) {
+        ensure(c)
+        hasRow[c] = true
+        monetary[c] += value
+        first[c] = min(first[c], day); last[c] = max(last[c], day)
+        purchaseCount[c] += 1
+        purchases.append(Purchase(customer: Int32(truncatingIfNeeded: c), invoice: invoice, product: product, day: day))
+    }
+
+    /// The table: one row per customer with a purchase, in customer order. `ids(c)` is customer
+    /// c's id; `steps` the cleaning so far, to which the aggregation's two steps are added.
+    mutating func table(customers: Int, ids: (Int) -> String, invoices: Int, products: Int, asOf: String?,
+                         path: String, steps: [DataReport.Step]) throws -> CustomerTable {
+        ensure(customers - 1)
+        // Distinct invoices, products and days per customer: group the purchases by customer (a
+        // stable counting sort), then stamp each value with the customer that last counted it.
         var start = [Int](repeating: 0, count: customers + 1)
-        var kept = 0
-        var minDay = Int32.max, maxDay = Int32.min
-        for i in 0 ..< rows.count where keep[i] {
-            start[Int(rows.customer[i]) + 1] += 1
-            kept += 1
-            minDay = min(minDay, rows.day[i]); maxDay = max(maxDay, rows.day[i])
-        }
-        for c in 0 ..< customers { start[c + 1] += start[c] }
-        var order = [Int](repeating: 0, count: kept)
+        for c in 0 ..< customers { start[c + 1] = start[c] + Int(purchaseCount[c]) }
         var fill = start
-        for i in 0 ..< rows.count where keep[i] {
-            let c = Int(rows.customer[i])
-            order[fill[c]] = i
-            fill[c] += 1
+        var order = [Int32](repeating: 0, count: purchases.count)
+        var minDay = Int32.max, maxDay = Int32.min
+        for (k, p) in purchases.enumerated() {
+            order[fill[Int(p.customer)]] = Int32(truncatingIfNeeded: k)
+            fill[Int(p.customer)] += 1
+            minDay = min(minDay, p.day); maxDay = max(maxDay, p.day)
         }
-
-        // Distinct counts by stamping: within one customer's group, a value is new when its
-        // stamp is not yet that customer's number. O(rows), no sorting, no hashing.
-        var invoiceStamp = [Int32](repeating: -1, count: rows.invoiceCount)
-        var productStamp = [Int32](repeating: -1, count: rows.productCount)
-        var dayStamp = [Int32](repeating: -1, count: kept == 0 ? 0 : Int(maxDay - minDay) + 1)
-
-        struct Totals { var first: Int32, last: Int32, frequency, products, days: Int, monetary, returned: Double }
-        var totals = [Totals?](repeating: nil, count: customers)
-        var withRows = 0
-        var lastPurchase = Int32.min
+        var invoiceStamp = [Int32](repeating: -1, count: invoices)
+        var productStamp = [Int32](repeating: -1, count: products)
+        var dayStamp = [Int32](repeating: -1, count: purchases.isEmpty ? 0 : Int(maxDay - minDay) + 1)
+        var frequency = [Int](repeating: 0, count: customers), distinct = frequency, days = frequency
         for c in 0 ..< customers where start[c + 1] > start[c] {
-            withRows += 1
             let stamp = Int32(c)
-            var t = Totals(first: .max, last: .min, frequency: 0, products: 0, days: 0, monetary: 0, returned: 0)
-            var purchases = 0
             for k in start[c] ..< start[c + 1] {
-                let i = order[k]
-                if rows.kind[i].contains(.return) { t.returned += abs(rows.value[i]); continue }
-                purchases += 1
-                t.monetary += rows.value[i]
-                let d = rows.day[i]
-                t.first = min(t.first, d); t.last = max(t.last, d)
-                if rows.invoice.isEmpty {
-                    t.frequency += 1
-                } else if invoiceStamp[Int(rows.invoice[i])] != stamp {
-                    invoiceStamp[Int(rows.invoice[i])] = stamp; t.frequency += 1
+                let p = purchases[Int(order[k])]
+                if rowIsInvoice {
+                    frequency[c] += 1
+                } else if invoiceStamp[Int(p.invoice)] != stamp {
+                    invoiceStamp[Int(p.invoice)] = stamp; frequency[c] += 1
                 }
-                if !rows.product.isEmpty, productStamp[Int(rows.product[i])] != stamp {
-                    productStamp[Int(rows.product[i])] = stamp; t.products += 1
+                if hasProducts, productStamp[Int(p.product)] != stamp {
+                    productStamp[Int(p.product)] = stamp; distinct[c] += 1
                 }
-                if dayStamp[Int(d - minDay)] != stamp { dayStamp[Int(d - minDay)] = stamp; t.days += 1 }
-            }
-            if purchases > 0 {
-                totals[c] = t
-                lastPurchase = max(lastPurchase, t.last)
+                if dayStamp[Int(p.day - minDay)] != stamp { dayStamp[Int(p.day - minDay)] = stamp; days[c] += 1 }
             }
         }
+
         var steps = steps
-        let remainingRows = steps.last?.rowsOut ?? rows.count
+        let remainingRows = steps.last?.rowsOut ?? 0
+        let withRows = hasRow.prefix(customers).filter { $0 }.count
         steps.append(.init(step: "aggregate", rowsIn: remainingRows, rowsOut: withRows, detail: "rows to customers"))
-        let survivors = (0 ..< customers).filter { totals[$0] != nil }
+        let survivors = (0 ..< customers).filter { purchaseCount[$0] > 0 }
         steps.append(.init(step: "no purchase", rowsIn: withRows, rowsOut: survivors.count,
                            detail: "customers whose remaining rows are all returns"))
         guard !survivors.isEmpty else {
             throw DataError(file: path, "no customer has a purchase left after cleaning")
         }
+        let lastPurchase = survivors.map { last[$0] }.max()!
 
         let asOfDay: Int32
         if let asOf {
@@ -92,18 +125,17 @@ public enum CustomerFeatures {
         }
 
         var values = [Double]()
-        values.reserveCapacity(survivors.count * names.count)
+        values.reserveCapacity(survivors.count * CustomerFeatures.names.count)
         for c in survivors {
-            let t = totals[c]!
-            let frequency = Double(t.frequency)
-            values += [Double(asOfDay - t.last), frequency, t.monetary, Double(asOfDay - t.first),
-                       t.monetary / frequency, Double(t.products), t.returned / t.monetary,
-                       t.days > 1 ? Double(t.last - t.first) / Double(t.days - 1) : 0]
+            let f = Double(frequency[c])
+            values += [Double(asOfDay - last[c]), f, monetary[c], Double(asOfDay - first[c]),
+                       monetary[c] / f, Double(distinct[c]), returned[c] / monetary[c],
+                       days[c] > 1 ? Double(last[c] - first[c]) / Double(days[c] - 1) : 0]
         }
-        var table = CustomerTable(ids: survivors.map { rows.customerIDs.string($0) }, numericNames: names,
-                                  numeric: Matrix(rows: survivors.count, cols: names.count, storage: values),
+        var table = CustomerTable(ids: survivors.map(ids), numericNames: CustomerFeatures.names,
+                                  numeric: Matrix(rows: survivors.count, cols: CustomerFeatures.names.count, storage: values),
                                   report: DataReport(source: "transactions_csv", steps: steps, customers: survivors.count))
-        if rows.product.isEmpty {
+        if !hasProducts {
             table.notComputable["distinct_products"] = "the data has no product column (transactions_csv.product is not set)"
         }
         return table

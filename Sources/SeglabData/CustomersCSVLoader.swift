@@ -41,18 +41,28 @@ enum CustomersCSVLoader {
                       categorical: candidates.filter { isText[$0] }, copyOf: copyOf)
     }
 
-    static func candidates(_ source: CustomersCSVSource) throws -> (numeric: [String], categorical: [String]) {
-        let csv = try CSVReader(path: source.path, contents: source.contents)
-        let l = try layout(csv, source)
-        return (l.numeric.map { csv.header[$0] }, l.categorical.map { csv.header[$0] })
+    /// The file read once (whole, hashed) with its layout; every load of it parses these bytes.
+    final class File {
+        let csv: CSVReader
+        let layout: Layout
+        let fingerprint: String
+
+        init(_ source: CustomersCSVSource, progress: ReadProgress? = nil) throws {
+            csv = try CSVReader(path: source.path, contents: source.contents, progress: progress)
+            layout = try CustomersCSVLoader.layout(csv, source)
+            fingerprint = try csv.fingerprint()
+        }
+
+        var candidates: (numeric: [String], categorical: [String]) {
+            (layout.numeric.map { csv.header[$0] }, layout.categorical.map { csv.header[$0] })
+        }
     }
 
     /// Loads the table with the used columns (nil: every numeric candidate, plus the text
     /// columns, which `missing` then leaves alone) and applies `duplicates` and `missing`.
-    static func load(_ source: CustomersCSVSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
+    static func load(_ file: File, _ source: CustomersCSVSource, cleaning: CleaningRules, usedColumns: Set<String>?) throws -> CustomerTable {
         let path = source.path
-        let csv = try CSVReader(path: path, contents: source.contents)
-        let l = try layout(csv, source)
+        let csv = file.csv, l = file.layout
         let header = csv.header
         if let usedColumns {
             let candidates = Set((l.numeric + l.categorical).map { header[$0] })

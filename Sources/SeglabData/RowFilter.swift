@@ -1,5 +1,6 @@
-/// Row-level cleaning that records one data-report step per rule (the transactions and the
-/// tables sources): each `drop` removes the rows still kept that match its rule.
+/// Row-level cleaning that records one data-report step per rule (the tables source; the
+/// streamed transactions ingest counts its drops as it goes): each `drop` removes the rows
+/// still kept that match its rule.
 struct RowFilter {
     private(set) var keep: [Bool]
     private(set) var steps: [DataReport.Step]

@@ -1,37 +1,24 @@
-/// Reads an order export (SPEC §1 `transactions_csv`), checks every row, and applies the
-/// row-level cleaning of SPEC §5 before `CustomerFeatures` aggregates the survivors.
+/// Reads an order export (SPEC §1 `transactions_csv`) in one streamed pass: every row is
+/// checked, the row-level cleaning of SPEC §5 decides its fate at once, and the survivors go
+/// to `CustomerAggregator`. Memory is one read block, the ids seen, one hash slot per record
+/// with a customer id (for exact duplicates) and 16 bytes per purchase — not the file.
 ///
 /// Every row is parsed before any cleaning, so a malformed or empty date, quantity, price or
 /// amount is bad input even in a row cleaning would drop; an empty customer id is not (the
 /// row is dropped and counted). Exact duplicates compare the raw row text.
 enum TransactionsLoader {
-    /// Row flags.
-    struct Kind: OptionSet {
-        let rawValue: UInt8
-        /// Cancelled invoice (`C…`), negative quantity or negative amount.
-        static let `return` = Kind(rawValue: 1)
-        /// A purchase with a non-positive unit price or line value.
-        static let nonPositive = Kind(rawValue: 2)
-        /// An exact copy of an earlier row (only looked for in rows with a customer id).
-        static let duplicate = Kind(rawValue: 4)
-    }
+    /// Bytes read per block of the stream.
+    static let blockSize = 4 << 20
+    /// Rows parsed before their duplicate lookups are done together.
+    static let batchRows = 512
 
-    /// The parsed rows: one entry per record, in file order.
-    struct Rows {
-        var customer: [Int32] = []  // -1: empty customer id
-        var day: [Int32] = []
-        /// Line value: quantity × unit price, or the amount.
-        var value: [Double] = []
-        /// Interned invoice, or -1 without an invoice column (each row its own invoice).
-        var invoice: [Int32] = []
-        /// Interned product, or -1 without a product column.
-        var product: [Int32] = []
-        var kind: [Kind] = []
-        var customerIDs = ByteInterner()
-        var invoiceCount = 0, productCount = 0
-        /// Columns in the file's header.
-        var columnCount = 0
-        var count: Int { day.count }
+    /// One parsed row, waiting for its batch's duplicate lookups.
+    private struct Row {
+        var customer: Int32, day: Int32, invoice: Int32, product: Int32
+        var value: Double
+        var isReturn: Bool, isNonPositive: Bool
+        /// For the duplicate check (rows with a customer id, duplicates dropped).
+        var key: StreamingDeduplicator.Key?
     }
 
     /// Header positions of the mapped columns.
@@ -59,29 +46,28 @@ enum TransactionsLoader {
                        dates: dates)
     }
 
-    /// Checks that the file's header has every mapped column (and the options are usable).
+    /// Checks that the file's header has every mapped column (and the options are usable),
+    /// reading only the first block.
     static func checkHeader(_ source: TransactionsCSVSource) throws {
-        _ = try mapping(CSVReader(path: source.path, contents: source.contents), source)
+        _ = try mapping(CSVReader(path: source.path, contents: source.contents, blockSize: 1 << 16), source)
     }
 
-    static func parse(_ source: TransactionsCSVSource, cleaning: CleaningRules) throws -> Rows {
+    /// The customers of the file with the row-level cleaning applied (no outlier rule), and the
+    /// SHA-256 of the bytes read.
+    static func load(_ source: TransactionsCSVSource, cleaning: CleaningRules, blockSize: Int = blockSize,
+                     progress: ReadProgress? = nil) throws -> (table: CustomerTable, fingerprint: String) {
         let path = source.path
-        let csv = try CSVReader(path: path, contents: source.contents)
+        let csv = try CSVReader(path: path, contents: source.contents, blockSize: blockSize, progress: progress)
         let m = try mapping(csv, source)
         let (customerCol, dateCol, quantityCol) = (m.customer, m.date, m.quantity)
         let (priceCol, amountCol, invoiceCol, productCol, dates) = (m.unitPrice, m.amount, m.invoice, m.product, m.dates)
         let valueCol = priceCol ?? amountCol!
-
-        var rows = Rows()
-        rows.customer.reserveCapacity(1 << 16); rows.day.reserveCapacity(1 << 16)
-        rows.value.reserveCapacity(1 << 16); rows.kind.reserveCapacity(1 << 16)
-        var invoices = ByteInterner(), products = ByteInterner()
-        // Rows with a customer id, checked for copies after the parse, all at once (see
-        // `RecordDeduplicator.copies`).
-        var spans: [CSVReader.RecordSpan] = []
-        var spanRows: [Int] = []
-        let dropDuplicates = cleaning.duplicates == .drop
         let header = csv.header
+
+        var customers = ByteInterner(), invoices = ByteInterner(), products = ByteInterner()
+        var aggregator = CustomerAggregator(hasInvoices: invoiceCol != nil, hasProducts: productCol != nil)
+        var duplicates: StreamingDeduplicator? = cleaning.duplicates == .drop ? StreamingDeduplicator(csv) : nil
+        var read = 0, missingID = 0, copies = 0, nonPositive = 0, excluded = 0
 
         func number(_ j: Int) throws -> Double {
             switch NumberParser.parse(csv.field(j)) {
@@ -96,66 +82,79 @@ enum TransactionsLoader {
             }
         }
 
-        while try csv.next() {
-            guard let day = dates.day(csv.field(dateCol)) else {
-                let text = csv.string(dateCol)
-                let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
-                throw DataError(file: path, row: csv.line, column: header[dateCol],
-                                text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
+        // Rows are parsed in batches; each batch's duplicate lookups are then done together
+        // (their cache misses overlap), and its rows are cleaned and aggregated in file order.
+        var batch = [Row]()
+        batch.reserveCapacity(Self.batchRows)
+        var more = true
+        while more {
+            batch.removeAll(keepingCapacity: true)
+            while batch.count < Self.batchRows {
+                guard try csv.next() else { more = false; break }
+                read += 1
+                guard let day = dates.day(csv.field(dateCol)) else {
+                    let text = csv.string(dateCol)
+                    let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
+                    throw DataError(file: path, row: csv.line, column: header[dateCol],
+                                    text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
+                }
+                let quantity = try number(quantityCol)
+                let v = try number(valueCol)
+                let value = priceCol == nil ? v : quantity * v
+                guard value.isFinite else {
+                    throw DataError(file: path, row: csv.line, column: header[valueCol],
+                                    "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
+                }
+                let customer = csv.isEmpty(customerCol) ? -1 : csv.withValue(customerCol) { customers.intern($0) }
+                var cancelled = false
+                let invoice: Int32 = invoiceCol.map { j in
+                    csv.withValue(j) { b in
+                        cancelled = b.first == UInt8(ascii: "C")
+                        return invoices.intern(b)
+                    }
+                } ?? -1
+                let product: Int32 = productCol.map { j in csv.withValue(j) { products.intern($0) } } ?? -1
+                let isReturn = cancelled || quantity < 0 || (amountCol != nil && v < 0)
+                let key = customer >= 0 && duplicates != nil ? try StreamingDeduplicator.key(csv) : nil
+                batch.append(Row(customer: customer, day: day, invoice: invoice, product: product, value: value,
+                                 isReturn: isReturn, isNonPositive: !isReturn && (value <= 0 || (priceCol != nil && v <= 0)),
+                                 key: key))
             }
-            let quantity = try number(quantityCol)
-            let v = try number(valueCol)
-            let value = priceCol == nil ? v : quantity * v
-            guard value.isFinite else {
-                throw DataError(file: path, row: csv.line, column: header[valueCol],
-                                "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
+            duplicates?.prefetch(batch.lazy.compactMap(\.key))
+            for row in batch {
+                // The rules in their report order: a row is counted by the first that drops it.
+                // Duplicates are looked for among every earlier row with a customer id.
+                if row.customer < 0 { missingID += 1; continue }
+                if let key = row.key, try duplicates!.isCopy(key) { copies += 1; continue }
+                if row.isNonPositive { nonPositive += 1; continue }
+                if row.isReturn {
+                    if cleaning.cancellations == .exclude { excluded += 1; continue }
+                    aggregator.addReturn(customer: Int(row.customer), value: row.value)
+                } else {
+                    aggregator.addPurchase(customer: Int(row.customer), day: row.day, value: row.value,
+                                           invoice: row.invoice, product: row.product)
+                }
             }
-            let customer: Int32 = csv.isEmpty(customerCol) ? -1 : csv.withValue(customerCol) { rows.customerIDs.intern($0) }
-            var kind: Kind = []
-            var cancelled = false
-            if let invoiceCol {
-                rows.invoice.append(csv.withValue(invoiceCol) { b in
-                    cancelled = b.first == UInt8(ascii: "C")
-                    return invoices.intern(b)
-                })
-            }
-            if let productCol { rows.product.append(csv.withValue(productCol) { products.intern($0) }) }
-            if cancelled || quantity < 0 || (amountCol != nil && v < 0) {
-                kind.insert(.return)
-            } else if value <= 0 || (priceCol != nil && v <= 0) {
-                kind.insert(.nonPositive)
-            }
-            if customer >= 0, dropDuplicates { spans.append(csv.recordSpan); spanRows.append(rows.count) }
-            rows.customer.append(customer)
-            rows.day.append(day)
-            rows.value.append(value)
-            rows.kind.append(kind)
         }
-        if rows.count == 0 { throw DataError(file: path, row: 2, "has a header but no transaction rows") }
-        var dedup = RecordDeduplicator(csv, capacity: spans.count)
-        for (row, isCopy) in zip(spanRows, dedup.copies(among: spans)) where isCopy { rows.kind[row].insert(.duplicate) }
-        rows.invoiceCount = invoices.count
-        rows.productCount = products.count
-        rows.columnCount = header.count
-        return rows
-    }
+        duplicates = nil  // its table is not needed for the aggregation
+        let fingerprint = try csv.fingerprint()
+        if read == 0 { throw DataError(file: path, row: 2, "has a header but no transaction rows") }
 
-    /// Which rows survive the row-level cleaning, with one report step per rule.
-    static func clean(_ rows: Rows, cleaning: CleaningRules, columns: Int) -> (keep: [Bool], steps: [DataReport.Step]) {
-        var filter = RowFilter(count: rows.count, steps: [
-            DataReport.Step(step: "read", rowsIn: rows.count, rowsOut: rows.count, detail: "\(rows.count) rows, \(columns) columns"),
-        ])
-        func drop(_ name: String, _ detail: String, where rule: (Int) -> Bool) { filter.drop(name, detail, where: rule) }
-        drop("missing customer id", "rows with an empty customer id") { rows.customer[$0] < 0 }
-        if cleaning.duplicates == .drop {
-            drop("duplicates", "exact copies of an earlier row") { rows.kind[$0].contains(.duplicate) }
+        var steps = [DataReport.Step(step: "read", rowsIn: read, rowsOut: read, detail: "\(read) rows, \(header.count) columns")]
+        var remaining = read
+        func step(_ name: String, _ detail: String, dropped: Int) {
+            steps.append(.init(step: name, rowsIn: remaining, rowsOut: remaining - dropped, detail: detail))
+            remaining -= dropped
         }
-        drop("non-positive price", "purchases with a unit price or line value <= 0") { rows.kind[$0].contains(.nonPositive) }
+        step("missing customer id", "rows with an empty customer id", dropped: missingID)
+        if cleaning.duplicates == .drop { step("duplicates", "exact copies of an earlier row", dropped: copies) }
+        step("non-positive price", "purchases with a unit price or line value <= 0", dropped: nonPositive)
         if cleaning.cancellations == .exclude {
-            drop("returns excluded", "cancellations and negative quantities (clean.cancellations: exclude)") {
-                rows.kind[$0].contains(.return)
-            }
+            step("returns excluded", "cancellations and negative quantities (clean.cancellations: exclude)", dropped: excluded)
         }
-        return (filter.keep, filter.steps)
+        let table = try aggregator.table(customers: customers.count, ids: { customers.string($0) },
+                                         invoices: invoices.count, products: products.count, asOf: source.asOf,
+                                         path: path, steps: steps)
+        return (table, fingerprint)
     }
 }

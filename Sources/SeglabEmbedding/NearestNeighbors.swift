@@ -9,7 +9,7 @@ struct NeighborGraph {
     let squaredDistances: [Double]
 
     /// Blocked brute force: every row's squared distances to all rows (seglab's one distance
-    /// formula, `Kernels.squaredDistance`'s expanded form, SIMD over 8 rows at a time), then
+    /// formula, `Kernels.squaredDistance`'s expanded form, SIMD over 4 rows at a time), then
     /// a bounded max-heap keeps the k smallest. O(n²·d) work, O(n·k) memory; exact, with no
     /// tie left to a tree's traversal order. Rows are split in fixed chunks.
     init(_ x: Matrix, k: Int, workers: Int?) {
@@ -22,18 +22,25 @@ struct NeighborGraph {
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
         x.storage.withUnsafeBufferPointer { xs in
-            indices.withUnsafeMutableBufferPointer { ib in
-                distances.withUnsafeMutableBufferPointer { db in
-                    let ip = ib.baseAddress!, dp = db.baseAddress!
-                    Parallel.forEachChunk(count: n, chunkSize: 256, workers: workers) { range in
-                        let all = UnsafeMutablePointer<Double>.allocate(capacity: n)
-                        var heap = NeighborHeap(capacity: k)
-                        defer { all.deallocate() }
-                        for i in range {
-                            packed.distances(toRow: xs.baseAddress! + i * d, norm: norms[i], into: all)
-                            heap.removeAll()
-                            for j in 0 ..< n where j != i { heap.offer(all[j], index: j) }
-                            heap.drainSorted(into: dp + i * k, ip + i * k)
+            norms.withUnsafeBufferPointer { ns in
+                indices.withUnsafeMutableBufferPointer { ib in
+                    distances.withUnsafeMutableBufferPointer { db in
+                        let ip = ib.baseAddress!, dp = db.baseAddress!
+                        Parallel.forEachChunk(count: n, chunkSize: 256, workers: workers) { range in
+                            // Four rows at a time (the kernel's block): row b+q's distance to
+                            // row j is at block[j × 4 + q].
+                            let block = UnsafeMutablePointer<Double>.allocate(capacity: 4 * n)
+                            var heap = NeighborHeap(capacity: k)
+                            defer { block.deallocate() }
+                            for b in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+                                let rows = b ..< min(b + 4, range.upperBound)
+                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, into: block, stride: 4)
+                                for i in rows {
+                                    heap.removeAll()
+                                    for j in 0 ..< n where j != i { heap.offer(block[j * 4 + i - b], index: j) }
+                                    heap.drainSorted(into: dp + i * k, ip + i * k)
+                                }
+                            }
                         }
                     }
                 }

@@ -2,7 +2,10 @@
 /// pair confusion matrix, with exact integer products). Noise (-1) counts as one more class.
 public func adjustedRandIndex(truth: [Int], predicted: [Int]) -> MetricResult {
     guard !truth.isEmpty else { return .undefined("no rows") }
-    let table = Contingency(truth: truth, predicted: predicted)
+    return adjustedRandIndex(Contingency(truth: truth, predicted: predicted))
+}
+
+func adjustedRandIndex(_ table: Contingency) -> MetricResult {
     let n = UInt64(table.n)
     let sumSquares = table.cells.reduce(UInt64(0)) { $0 + UInt64($1.count * $1.count) }
     let truthPairs = table.truthCounts.reduce(UInt64(0)) { $0 + UInt64($1 * $1) }

@@ -7,23 +7,26 @@ public func calinskiHarabaszScore(x: Matrix, labels: [Int]) -> MetricResult {
     precondition(labels.count == x.rows)
     let groups = LabelGroups(labels)
     if let reason = groups.invalidCountReason() { return .undefined(reason) }
-    let k = groups.classes.count, n = groups.clusteredCount, d = x.cols
-    let sums = groups.sums(x)
-    let centroids = groups.centroids(sums: sums)
+    return calinskiHarabasz(groups, ClusterGeometry(x, groups))
+}
+
+/// The index from a labelling's groups and geometry (valid cluster count checked by the caller).
+func calinskiHarabasz(_ groups: LabelGroups, _ g: ClusterGeometry) -> MetricResult {
+    let k = groups.classes.count, n = groups.clusteredCount, d = g.sums.cols
     var mean = [Double](repeating: 0, count: d)
-    for c in 0 ..< k { for f in 0 ..< d { mean[f] += sums[c, f] } }
+    for c in 0 ..< k { for f in 0 ..< d { mean[f] += g.sums[c, f] } }
     for f in 0 ..< d { mean[f] /= Double(n) }
 
     var extra = 0.0
     for c in 0 ..< k {
         var s = 0.0
         for f in 0 ..< d {
-            let e = centroids[c, f] - mean[f]
+            let e = g.centroids[c, f] - mean[f]
             s += e * e
         }
         extra += Double(groups.counts[c]) * s
     }
-    let intra = Kernels.sumSquaredResiduals(x, centers: centroids, labels: groups.codes)
+    let intra = g.squaredResiduals
     if intra == 0 { return .defined(1) }
     return .defined(extra * Double(n - k) / (intra * Double(k - 1)))
 }

@@ -23,9 +23,10 @@ public struct ClusterBalance: Sendable, Equatable {
 }
 
 /// Cluster counts and balance of a labeling; any negative label is noise.
-public func clusterBalance(labels: [Int]) -> ClusterBalance {
-    let groups = LabelGroups(labels)
-    let n = labels.count
+public func clusterBalance(labels: [Int]) -> ClusterBalance { clusterBalance(LabelGroups(labels)) }
+
+func clusterBalance(_ groups: LabelGroups) -> ClusterBalance {
+    let n = groups.codes.count
     var sizes = [(cluster: Int, size: Int)]()
     if groups.noiseCount > 0 { sizes.append((-1, groups.noiseCount)) }
     sizes += zip(groups.classes, groups.counts).map { (cluster: $0, size: $1) }

@@ -11,20 +11,22 @@ struct Contingency {
 
     init(truth: [Int], predicted: [Int]) {
         precondition(truth.count == predicted.count)
-        let t = Contingency.encode(truth), p = Contingency.encode(predicted)
-        let width = p.classes
-        var table = [Int: Int]()
-        for i in truth.indices { table[t.codes[i] * width + p.codes[i], default: 0] += 1 }
+        let t = LabelCoding.encode(truth, negativesAreClasses: true).codes
+        let p = LabelCoding.encode(predicted, negativesAreClasses: true).codes
+        let rows = (t.max() ?? -1) + 1, width = (p.max() ?? -1) + 1
         n = truth.count
-        cells = table.keys.sorted().map { (truth: $0 / width, predicted: $0 % width, count: table[$0]!) }
-        truthCounts = Contingency.counts(t.codes, t.classes)
-        predictedCounts = Contingency.counts(p.codes, p.classes)
-    }
-
-    private static func encode(_ labels: [Int]) -> (codes: [Int], classes: Int) {
-        let classes = Array(Set(labels)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        return (labels.map { index[$0]! }, classes.count)
+        if rows * width <= 4 * n + 4096 {
+            // A dense table: the usual case of a few segments against a few clusters.
+            var table = [Int](repeating: 0, count: rows * width)
+            for i in t.indices { table[t[i] * width + p[i]] += 1 }
+            cells = table.indices.filter { table[$0] > 0 }.map { (truth: $0 / width, predicted: $0 % width, count: table[$0]) }
+        } else {
+            var table = [Int: Int]()
+            for i in t.indices { table[t[i] * width + p[i], default: 0] += 1 }
+            cells = table.keys.sorted().map { (truth: $0 / width, predicted: $0 % width, count: table[$0]!) }
+        }
+        truthCounts = Contingency.counts(t, rows)
+        predictedCounts = Contingency.counts(p, width)
     }
 
     private static func counts(_ codes: [Int], _ classes: Int) -> [Int] {

@@ -8,20 +8,14 @@ public func daviesBouldinScore(x: Matrix, labels: [Int]) -> MetricResult {
     precondition(labels.count == x.rows)
     let groups = LabelGroups(labels)
     if let reason = groups.invalidCountReason() { return .undefined(reason) }
-    let k = groups.classes.count, d = x.cols
-    let centroids = groups.centroids(x)
-    let xNorms = Kernels.rowSquaredNorms(x), cNorms = Kernels.rowSquaredNorms(centroids)
+    return daviesBouldin(groups, ClusterGeometry(x, groups))
+}
 
-    var intra = [Double](repeating: 0, count: k)
-    x.storage.withUnsafeBufferPointer { xs in
-        centroids.storage.withUnsafeBufferPointer { cs in
-            for (i, c) in groups.codes.enumerated() where c >= 0 {
-                let dot = Kernels.dot(xs.baseAddress! + i * d, cs.baseAddress! + c * d, count: d)
-                intra[c] += Kernels.squaredDistance(normA: xNorms[i], normB: cNorms[c], dot: dot).squareRoot()
-            }
-            for c in 0 ..< k { intra[c] /= Double(groups.counts[c]) }
-        }
-    }
+/// The index from a labelling's groups and geometry (valid cluster count checked by the caller).
+func daviesBouldin(_ groups: LabelGroups, _ g: ClusterGeometry) -> MetricResult {
+    let k = groups.classes.count, d = g.centroids.cols
+    let centroids = g.centroids, intra = g.meanDistance
+    let cNorms = Kernels.rowSquaredNorms(centroids)
     var between = [Double](repeating: 0, count: k * k)
     centroids.storage.withUnsafeBufferPointer { cs in
         for a in 0 ..< k {

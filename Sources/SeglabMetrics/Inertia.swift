@@ -6,5 +6,5 @@ public func inertia(x: Matrix, labels: [Int]) -> MetricResult {
     precondition(labels.count == x.rows)
     let groups = LabelGroups(labels)
     guard !groups.classes.isEmpty else { return .undefined("no clustered rows") }
-    return .defined(Kernels.sumSquaredResiduals(x, centers: groups.centroids(x), labels: groups.codes))
+    return .defined(ClusterGeometry(x, groups).squaredResiduals)
 }

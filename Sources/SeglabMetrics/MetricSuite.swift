@@ -22,19 +22,28 @@ public enum MetricSuite {
             ? silhouetteScore(x: x, labels: labels)
             : silhouetteScore(x: x, labels: labels, rows: rows)
         results["silhouette_sample_size"] = .defined(Double(rows.count))
-        results["davies_bouldin"] = daviesBouldinScore(x: x, labels: labels)
-        results["calinski_harabasz"] = calinskiHarabaszScore(x: x, labels: labels)
-        results["inertia"] = inertia(x: x, labels: labels)
+        // One coding of the labels and two reads of the rows serve the four geometric metrics.
+        let groups = LabelGroups(labels)
+        let geometry = groups.classes.isEmpty ? nil : ClusterGeometry(x, groups)
+        results["inertia"] = geometry.map { .defined($0.squaredResiduals) } ?? .undefined("no clustered rows")
+        if let reason = groups.invalidCountReason() {
+            results["davies_bouldin"] = .undefined(reason)
+            results["calinski_harabasz"] = .undefined(reason)
+        } else {
+            results["davies_bouldin"] = daviesBouldin(groups, geometry!)
+            results["calinski_harabasz"] = calinskiHarabasz(groups, geometry!)
+        }
 
-        let balance = clusterBalance(labels: labels)
+        let balance = clusterBalance(groups)
         results["n_clusters"] = .defined(Double(balance.nClusters))
         results["min_cluster_share"] = balance.minClusterShare
         results["max_cluster_share"] = balance.maxClusterShare
         results["balance_entropy"] = balance.balanceEntropy
         results["noise_fraction"] = balance.noiseFraction
         if let truth {
-            results["ari"] = adjustedRandIndex(truth: truth, predicted: labels)
-            results["nmi"] = normalizedMutualInformation(truth: truth, predicted: labels)
+            let table = Contingency(truth: truth, predicted: labels)
+            results["ari"] = truth.isEmpty ? .undefined("no rows") : adjustedRandIndex(table)
+            results["nmi"] = truth.isEmpty ? .undefined("no rows") : normalizedMutualInformation(table)
         }
         let notes = results.keys.sorted().compactMap { name in results[name]!.note.map { "\(name): \($0)" } }
         return MetricReport(values: results.mapValues { $0.value }, notes: notes, clusterSizes: balance.sizes)

@@ -4,7 +4,10 @@ import SeglabNumerics
 /// `normalized_mutual_info_score` (its default). Noise (-1) counts as one more class.
 public func normalizedMutualInformation(truth: [Int], predicted: [Int]) -> MetricResult {
     guard !truth.isEmpty else { return .undefined("no rows") }
-    let table = Contingency(truth: truth, predicted: predicted)
+    return normalizedMutualInformation(Contingency(truth: truth, predicted: predicted))
+}
+
+func normalizedMutualInformation(_ table: Contingency) -> MetricResult {
     let t = table.truthCounts.count, p = table.predictedCounts.count
     // Neither labeling splits the data: a perfect (trivial) match, as scikit-learn.
     if t == 1 && p == 1 { return .defined(1) }

@@ -16,12 +16,8 @@ public struct GroupAccumulator: Sendable {
         let d = dims
         x.storage.withUnsafeBufferPointer { xs in
             sums.withUnsafeMutableBufferPointer { sp in
-                for i in rows {
-                    let g = labels[i]
-                    if g < 0 { continue }
-                    counts[g] += 1
-                    let r = xs.baseAddress! + i * d, s = sp.baseAddress! + g * d
-                    for f in 0 ..< d { s[f] += r[f] }
+                counts.withUnsafeMutableBufferPointer { cp in
+                    Kernels.addRows(xs.baseAddress!, dims: d, labels: labels, rows: rows, sums: sp.baseAddress!, counts: cp.baseAddress!)
                 }
             }
         }
@@ -31,5 +27,22 @@ public struct GroupAccumulator: Sendable {
     public mutating func merge(_ other: GroupAccumulator) {
         for j in sums.indices { sums[j] += other.sums[j] }
         for g in counts.indices { counts[g] += other.counts[g] }
+    }
+}
+
+extension Kernels {
+    /// Adds each row of `rows` to its label's `sums` (groups × dims) and `counts`, in row order;
+    /// negative labels are skipped. The one per-group summation behind `groupSums` and the
+    /// K-Means centre updates.
+    @inlinable
+    public static func addRows<L: BinaryInteger>(_ x: UnsafePointer<Double>, dims d: Int, labels: UnsafePointer<L>, rows: Range<Int>,
+                                                 sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int>) {
+        for i in rows {
+            let g = Int(labels[i])
+            if g < 0 { continue }
+            counts[g] += 1
+            let r = x + i * d, s = sums + g * d
+            for f in 0 ..< d { s[f] += r[f] }
+        }
     }
 }

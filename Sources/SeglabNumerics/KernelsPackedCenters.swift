@@ -1,93 +1,42 @@
-/// Centres laid out for SIMD across centres: groups of 8, feature-major inside a group, so
-/// one broadcast feature of a row meets 8 centres per multiply. Padding lanes have norm +∞
-/// and can never be nearest.
+/// Centres laid out for SIMD across rows: every coordinate and norm repeated in the four
+/// lanes of a `SIMD4`, so that four rows (one per lane) meet one centre per multiply, each
+/// row's running minimum and its index stay in their lanes (no horizontal reduction, no
+/// branch on the data), and no lane is spent on padding whatever the number of centres.
+///
+/// Each lane evaluates the expanded distance of `Kernels` with the operations a scalar loop
+/// would (products summed in feature order), so a row's label and distance never depend on
+/// which rows share its block; ties go to the lowest centre index.
 ///
 ///     let packed = PackedCenters(centers)
 ///     let (labels, d2) = packed.nearest(x, xNorms: Kernels.rowSquaredNorms(x))
 public struct PackedCenters: Sendable {
     public let count: Int
     public let dims: Int
-    let groups: Int
-    /// groups × dims vectors: lane l of `coords[g*dims + f]` is feature f of centre 8g+l.
-    let coords: [SIMD8<Double>]
-    /// ‖c‖² per lane, +∞ for padding.
-    let norms: [SIMD8<Double>]
+    /// count × dims: coordinate f of centre c, in every lane.
+    @usableFromInline let coords: [SIMD4<Double>]
+    /// ‖c‖², in every lane.
+    @usableFromInline let norms: [SIMD4<Double>]
 
     public init(_ centers: Matrix) {
+        precondition(centers.cols >= 1, "centres need at least one feature")
         count = centers.rows
         dims = centers.cols
-        groups = (count + 7) / 8
-        var coords = [SIMD8<Double>](repeating: .zero, count: groups * dims)
-        var norms = [SIMD8<Double>](repeating: SIMD8(repeating: .infinity), count: groups)
-        let cn = Kernels.rowSquaredNorms(centers)
-        for c in 0 ..< count {
-            let g = c / 8, l = c % 8
-            for f in 0 ..< dims { coords[g * dims + f][l] = centers[c, f] }
-            norms[g][l] = cn[c]
-        }
-        self.coords = coords
-        self.norms = norms
+        coords = centers.storage.map { SIMD4(repeating: $0) }
+        norms = Kernels.rowSquaredNorms(centers).map { SIMD4(repeating: $0) }
     }
 
-    /// Squared distances from one row to the 8 centres of group `g`.
-    @inline(__always)
-    func groupDistances(_ row: UnsafePointer<Double>, norm: Double, group g: Int,
-                        _ cp: UnsafePointer<SIMD8<Double>>, _ np: UnsafePointer<SIMD8<Double>>) -> SIMD8<Double> {
-        let base = cp + g * dims
-        var acc = SIMD8<Double>.zero
-        for f in 0 ..< dims { acc += base[f] * row[f] }
-        let d = (SIMD8(repeating: norm) - 2 * acc) + np[g]
-        return d.replacing(with: 0, where: d .< 0)
-    }
+    // MARK: - Public passes
 
     /// The smallest lane, as a fixed tree of scalar comparisons: `SIMD8.min()` is a generic,
-    /// un-inlined reduction here that cost a quarter of a K-Means fit.
+    /// un-inlined reduction that cost a quarter of a K-Means fit (the linkages use it).
     @inlinable @inline(__always)
     public static func smallestLane(_ d: SIMD8<Double>) -> Double {
         @inline(__always) func lesser(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
         return lesser(lesser(lesser(d[0], d[1]), lesser(d[2], d[3])), lesser(lesser(d[4], d[5]), lesser(d[6], d[7])))
     }
 
-    /// Nearest centre (lowest index on ties) and its squared distance for rows `rows` of
-    /// `x`, written to `labels[i]` and `minSqDist[i]`.
-    public func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
-                       labels: UnsafeMutablePointer<Int>, minSqDist: UnsafeMutablePointer<Double>) {
-        coords.withUnsafeBufferPointer { cb in
-            norms.withUnsafeBufferPointer { nb in
-                let cp = cb.baseAddress!, np = nb.baseAddress!
-                for i in rows {
-                    let row = x + i * dims
-                    var best = Double.infinity, bestIndex = 0
-                    for g in 0 ..< groups {
-                        let d = groupDistances(row, norm: xNorms[i], group: g, cp, np)
-                        let m = Self.smallestLane(d)
-                        if m < best {
-                            best = m
-                            var l = 0
-                            while d[l] != m { l += 1 }
-                            bestIndex = g * 8 + l
-                        }
-                    }
-                    labels[i] = bestIndex
-                    minSqDist[i] = best
-                }
-            }
-        }
-    }
-
-    /// Squared distances from row `row` (norm `norm`) to every centre, into `out[0 ..< count]`.
-    public func distances(toRow row: UnsafePointer<Double>, norm: Double, into out: UnsafeMutablePointer<Double>) {
-        coords.withUnsafeBufferPointer { cb in
-            norms.withUnsafeBufferPointer { nb in
-                for g in 0 ..< groups {
-                    let d = groupDistances(row, norm: norm, group: g, cb.baseAddress!, nb.baseAddress!)
-                    for l in 0 ..< min(8, count - g * 8) { out[g * 8 + l] = d[l] }
-                }
-            }
-        }
-    }
-
-    /// Nearest centre and squared distance of every row of `x`, in parallel over fixed chunks.
+    /// Nearest centre (lowest index on ties) and squared distance of every row of `x`, in
+    /// parallel over fixed chunks.
     public func nearest(_ x: Matrix, xNorms: [Double]) -> (labels: [Int], minSqDist: [Double]) {
         precondition(x.cols == dims && xNorms.count == x.rows)
         var labels = [Int](repeating: 0, count: x.rows)
@@ -96,15 +45,192 @@ public struct PackedCenters: Sendable {
             xNorms.withUnsafeBufferPointer { ns in
                 labels.withUnsafeMutableBufferPointer { lb in
                     dist.withUnsafeMutableBufferPointer { db in
+                        let lp = lb.baseAddress!, dp = db.baseAddress!
                         Parallel.forEachChunk(count: x.rows, chunkSize: Kernels.rowChunk) { rows in
-                            assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                   labels: lb.baseAddress!, minSqDist: db.baseAddress!)
+                            assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, labels: lp, minSqDist: dp)
                         }
                     }
                 }
             }
         }
         return (labels, dist)
+    }
+
+    /// Nearest centre (lowest index on ties) and its squared distance for rows `rows` of
+    /// `x`, written to `labels[i]` and `minSqDist[i]`, on the calling thread.
+    public func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
+                       labels: UnsafeMutablePointer<Int>, minSqDist: UnsafeMutablePointer<Double>) {
+        forEachBlock(x, xNorms: xNorms, rows: rows) { first, valid, index, distance in
+            for q in 0 ..< valid { labels[first + q] = Int(index[q]); minSqDist[first + q] = distance[q] }
+        }
+    }
+
+    /// For the rows listed in `rows` (any order, `count` of them): the nearest centre (lowest
+    /// index on ties) into `labels[j]`, its squared distance into `best[j]`, and the smallest
+    /// squared distance to any other centre into `second[j]` (+∞ with one centre) — what an
+    /// exact bound-based Lloyd step needs for the rows whose bounds could not decide.
+    public func nearestTwo(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
+                           labels: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Double>,
+                           second: UnsafeMutablePointer<Double>) {
+        let k = count, d = dims
+        withBlockScratch { xt in
+            coords.withUnsafeBufferPointer { cb in
+                norms.withUnsafeBufferPointer { nb in
+                    let cp = cb.baseAddress!, np = nb.baseAddress!
+                    var j = 0
+                    while j < m {
+                        let last = m - 1
+                        let n4 = gather(x, xNorms: xNorms, rows: (rows[j], rows[min(j + 1, last)], rows[min(j + 2, last)],
+                                                                  rows[min(j + 3, last)]), into: xt)
+                        var b1 = SIMD4<Double>(repeating: .infinity), b2 = b1, index = SIMD4<Int64>.zero
+                        for c in 0 ..< k {
+                            let base = cp + c * d
+                            var acc = xt[0] * base[0]
+                            for f in 1 ..< d { acc += xt[f] * base[f] }
+                            let dc = Self.finish(acc, n4, np[c])
+                            let closer = dc .< b1
+                            b2 = b2.replacing(with: b1, where: closer).replacing(with: dc, where: .!closer .& (dc .< b2))
+                            b1.replace(with: dc, where: closer)
+                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                        }
+                        for q in 0 ..< min(4, m - j) {
+                            labels[j + q] = Int32(truncatingIfNeeded: index[q])
+                            best[j + q] = b1[q]
+                            second[j + q] = b2[q]
+                        }
+                        j += 4
+                    }
+                }
+            }
+        }
+    }
+
+    /// The squared distance from one row to centre `c`, with exactly the arithmetic of a lane
+    /// of the block kernel.
+    @inlinable
+    public func distance(_ row: UnsafePointer<Double>, norm: Double, center c: Int) -> Double {
+        coords.withUnsafeBufferPointer { cb in
+            let base = cb.baseAddress! + c * dims
+            var acc = row[0] * base[0][0]
+            for f in 1 ..< dims { acc += row[f] * base[f][0] }
+            let d = (norm - 2 * acc) + norms[c][0]
+            return d < 0 ? 0 : d
+        }
+    }
+
+    /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
+    /// c goes to `out[c × stride + (i − rows.lowerBound)]` (one contiguous run per centre).
+    public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
+                          into out: UnsafeMutablePointer<Double>, stride: Int) {
+        let k = count
+        withBlockScratch { xt in
+            coords.withUnsafeBufferPointer { cb in
+                norms.withUnsafeBufferPointer { nb in
+                    var b = rows.lowerBound
+                    while b < rows.upperBound {
+                        let valid = min(4, rows.upperBound - b)
+                        let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
+                        for c in 0 ..< k {
+                            let v = distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!)
+                            let o = out + c * stride + (b - rows.lowerBound)
+                            for q in 0 ..< valid { o[q] = v[q] }
+                        }
+                        b += 4
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - The block kernel
+
+    /// Scratch for one block of four rows, feature-major.
+    @inline(__always)
+    func withBlockScratch<R>(_ body: (UnsafeMutablePointer<SIMD4<Double>>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: dims) { body($0.baseAddress!) }
+    }
+
+    /// Rows `first ..< first + 4` of `x` (rows past `last` repeat row `last`), feature-major
+    /// into `xt`; returns their squared norms.
+    @inline(__always)
+    func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, first: Int, last: Int,
+                into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
+        gather(x, xNorms: xNorms, rows: (first, min(first + 1, last), min(first + 2, last), min(first + 3, last)), into: xt)
+    }
+
+    /// Four rows of `x`, feature-major into `xt`; returns their squared norms.
+    @inline(__always)
+    func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows r: (Int, Int, Int, Int),
+                into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
+        let d = dims
+        let r0 = x + r.0 * d, r1 = x + r.1 * d, r2 = x + r.2 * d, r3 = x + r.3 * d
+        for f in 0 ..< d { xt[f] = SIMD4(r0[f], r1[f], r2[f], r3[f]) }
+        return SIMD4(xNorms[r.0], xNorms[r.1], xNorms[r.2], xNorms[r.3])
+    }
+
+    /// Squared distances of the block's four rows to centre `c`, clamped at 0.
+    @inline(__always)
+    func distances(_ xt: UnsafePointer<SIMD4<Double>>, _ n4: SIMD4<Double>, center c: Int,
+                   _ cp: UnsafePointer<SIMD4<Double>>, _ np: UnsafePointer<SIMD4<Double>>) -> SIMD4<Double> {
+        let base = cp + c * dims
+        var acc = xt[0] * base[0]
+        for f in 1 ..< dims { acc += xt[f] * base[f] }
+        return Self.finish(acc, n4, np[c])
+    }
+
+    /// (‖x‖² − 2·dot) + ‖c‖², clamped at 0: rounding can push it below.
+    @inline(__always)
+    static func finish(_ dot: SIMD4<Double>, _ n4: SIMD4<Double>, _ cn: SIMD4<Double>) -> SIMD4<Double> {
+        let d = (n4 - 2 * dot) + cn
+        return d.replacing(with: 0, where: d .< 0)
+    }
+
+    /// Calls `body(first, valid, index, distance)` for each block of four rows of `rows`:
+    /// the nearest centre of row `first + q` (q < valid) is `index[q]`, at `distance[q]`.
+    @inline(__always)
+    func forEachBlock(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
+                      _ body: (Int, Int, SIMD4<Int64>, SIMD4<Double>) -> Void) {
+        let k = count, d = dims
+        withBlockScratch { xt in
+            coords.withUnsafeBufferPointer { cb in
+                norms.withUnsafeBufferPointer { nb in
+                    let cp = cb.baseAddress!, np = nb.baseAddress!
+                    var b = rows.lowerBound
+                    while b < rows.upperBound {
+                        let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
+                        var best = SIMD4<Double>(repeating: .infinity), index = SIMD4<Int64>.zero
+                        // Two centres per step share each load of the block; they are still
+                        // compared one after the other, in index order.
+                        var c = 0
+                        while c + 2 <= k {
+                            let b0 = cp + c * d, b1 = b0 + d
+                            var a0 = xt[0] * b0[0], a1 = xt[0] * b1[0]
+                            for f in 1 ..< d {
+                                let v = xt[f]
+                                a0 += v * b0[f]
+                                a1 += v * b1[f]
+                            }
+                            let d0 = Self.finish(a0, n4, np[c]), d1 = Self.finish(a1, n4, np[c + 1])
+                            var closer = d0 .< best
+                            best.replace(with: d0, where: closer)
+                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                            closer = d1 .< best
+                            best.replace(with: d1, where: closer)
+                            index.replace(with: SIMD4(repeating: Int64(c + 1)), where: closer)
+                            c += 2
+                        }
+                        if c < k {
+                            let d0 = distances(xt, n4, center: c, cp, np)
+                            let closer = d0 .< best
+                            best.replace(with: d0, where: closer)
+                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                        }
+                        body(b, min(4, rows.upperBound - b), index, best)
+                        b += 4
+                    }
+                }
+            }
+        }
     }
 }
 

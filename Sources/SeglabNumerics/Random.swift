@@ -87,15 +87,21 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 
-    /// `k` distinct indices from `0 ..< n`, in ascending order (partial Fisher–Yates).
+    /// `k` distinct indices from `0 ..< n`, in ascending order (partial Fisher–Yates). The
+    /// permutation is kept sparse — only the positions a swap moved are stored — so drawing
+    /// k rows of a million costs O(k), with the draws of a full array's shuffle.
     public mutating func sampleIndices(_ k: Int, from n: Int) -> [Int] {
         precondition(k >= 0 && k <= n)
-        var pool = Array(0 ..< n)
+        var moved = [Int: Int](minimumCapacity: 2 * k)
+        var out = [Int]()
+        out.reserveCapacity(k)
         for i in 0 ..< k {
             let j = i + nextInt(below: n - i)
-            pool.swapAt(i, j)
+            let atJ = moved[j] ?? j
+            moved[j] = moved[i] ?? i
+            out.append(atJ)
         }
-        return pool[0 ..< k].sorted()
+        return out.sorted()
     }
 
     /// `k` distinct indices from `0 ..< n`, in ascending order, by Floyd's algorithm: k draws

@@ -112,9 +112,3 @@ private func timedFit<A: ClusteringAlgorithm>(_ type: A.Type, _ given: [String: 
     for byte in try encoder.encode(fit.model) + Array("\(fit.labels)".utf8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
     return TimedFit(labels: fit.labels, metrics: fit.metrics, fingerprint: hash, marks: marks.list)
 }
-
-private func median(_ v: [Double]) -> Double {
-    guard !v.isEmpty else { return .nan }
-    let s = v.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}

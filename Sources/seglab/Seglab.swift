@@ -14,7 +14,7 @@ struct Seglab: ParsableCommand {
         version: SeglabVersion.string,
         subcommands: [Validate.self, Plan.self, Run.self, Experiments.self, Runs.self, Leaderboard.self, Show.self, Rerun.self,
                       Features.self, Assign.self, Compare.self, Report.self, PredictCheck.self, LedgerCommand.self, Merge.self, Serve.self,
-                      Algorithms.self]
+                      Algorithms.self, Generate.self]
     )
 
     /// Exit codes (SPEC §3): 0 success; 1 a run failed or a verification differed; 2 bad usage

@@ -2,12 +2,37 @@ import XCTest
 @testable import SeglabData
 
 final class CSVReaderTests: XCTestCase {
-    /// Every record as (line, fields).
-    private func records(_ bytes: [UInt8]) throws -> (header: [String], rows: [(Int, [String])]) {
-        let csv = try CSVReader(path: TempFiles.write(bytes))
-        var rows: [(Int, [String])] = []
-        while try csv.next() { rows.append((csv.line, csv.header.indices.map { csv.string($0) })) }
-        return (csv.header, rows)
+    /// Every record as (line, fields), the file held whole. The same file streamed in blocks
+    /// of 1, 2, 3, 5, 7 and 64 bytes (every boundary a record, quote, CRLF or UTF-8 sequence
+    /// can straddle) must give the same records, or the same error, and the same fingerprint.
+    private func records(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws
+        -> (header: [String], rows: [(Int, [String])]) {
+        let path = TempFiles.write(bytes)
+        func read(_ blockSize: Int?) -> Result<(header: [String], rows: [(Int, [String])], sha: String), DataError> {
+            do {
+                let csv = try CSVReader(path: path, blockSize: blockSize)
+                var rows: [(Int, [String])] = []
+                while try csv.next() { rows.append((csv.line, csv.header.indices.map { csv.string($0) })) }
+                return .success((csv.header, rows, try csv.fingerprint()))
+            } catch {
+                return .failure(error as! DataError)
+            }
+        }
+        let whole = read(nil)
+        for blockSize in [1, 2, 3, 5, 7, 64] {
+            switch (whole, read(blockSize)) {
+            case (.success(let a), .success(let b)):
+                XCTAssertEqual(a.header, b.header, "block \(blockSize)", file: file, line: line)
+                XCTAssertEqual(a.rows.map { "\($0.0):\($0.1)" }, b.rows.map { "\($0.0):\($0.1)" }, "block \(blockSize)", file: file, line: line)
+                XCTAssertEqual(a.sha, b.sha, "block \(blockSize)", file: file, line: line)
+            case (.failure(let a), .failure(let b)):
+                XCTAssertEqual(a, b, "block \(blockSize)", file: file, line: line)
+            case (let a, let b):
+                XCTFail("whole: \(a), block \(blockSize): \(b)", file: file, line: line)
+            }
+        }
+        let (header, rows, _) = try whole.get()
+        return (header, rows)
     }
 
     private func records(_ text: String) throws -> (header: [String], rows: [(Int, [String])]) {
@@ -81,6 +106,13 @@ final class CSVReaderTests: XCTestCase {
 
     func testMissingFileIsBadInput() {
         XCTAssertDataError(try CSVReader(path: "/nonexistent/x.csv"), row: nil, column: nil, "cannot read the file")
+    }
+
+    func testFingerprintIsTheSHA256OfTheFile() throws {
+        let csv = try CSVReader(path: TempFiles.write("a\n1\n"), blockSize: 2)
+        while try csv.next() {}
+        // printf 'a\n1\n' | sha256sum
+        XCTAssertEqual(try csv.fingerprint(), "309b0e45a73d3fc5325e2b6ed0a01ef8b9cde6b05a5633c1f893f970d52bfddc")
     }
 
     func testRewindReadsTheRecordsAgain() throws {

@@ -41,8 +41,10 @@ final class KernelsTests: XCTestCase {
     }
 
     func testSegmentDistanceSumsMatchDirectDifferences() {
-        let x = randomMatrix(rows: 203, cols: 3, seed: 2)  // not a multiple of 4 or of the row chunk
-        let segments = [0 ..< 1, 1 ..< 70, 70 ..< 73, 73 ..< 203]
+        // Several blocks of the symmetric pass, segments across block boundaries, a singleton,
+        // rows in no segment (600 ..< 610), a size that is not a multiple of 4.
+        let x = randomMatrix(rows: Kernels.blockRows * 3 + 203, cols: 3, seed: 2)
+        let segments = [0 ..< 1, 1 ..< 70, 70 ..< 300, 300 ..< 301, 301 ..< 600, 610 ..< x.rows]
         let sums = Kernels.segmentDistanceSums(x, segments: segments)
         for i in 0 ..< x.rows {
             for (s, seg) in segments.enumerated() {
@@ -54,6 +56,10 @@ final class KernelsTests: XCTestCase {
                 }
                 XCTAssertEqual(sums[i * segments.count + s], direct, accuracy: 1e-10 * max(direct, 1))
             }
+        }
+        // Blocks run in parallel; the sums are assembled in a fixed order all the same.
+        for _ in 0 ..< 3 {
+            XCTAssertEqual(Kernels.segmentDistanceSums(x, segments: segments).map(\.bitPattern), sums.map(\.bitPattern))
         }
     }
 
@@ -86,14 +92,47 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(Kernels.rowSquaredNorms(x), [5, 25, 100, 50])
     }
 
-    func testPackedCentersDistancesToRow() {
+    func testPackedCentersDistancesOfABlockOfRows() {
         let centers = Matrix(rowArrays: [[0, 0], [3, 4], [1, 1]])
-        let packed = PackedCenters(centers)
-        var out = [Double](repeating: -1, count: 3)
-        let row: [Double] = [3, 4]
-        row.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { o in packed.distances(toRow: r.baseAddress!, norm: 25, into: o.baseAddress!) }
+        let x = Matrix(rowArrays: [[3, 4], [0, 0], [1, 1], [3, 4], [2, 0]])  // not a multiple of 4 rows
+        var out = [Double](repeating: -1, count: 3 * 5)
+        x.storage.withUnsafeBufferPointer { xs in
+            Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
+                out.withUnsafeMutableBufferPointer { o in
+                    PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5,
+                                                     into: o.baseAddress! + 1, stride: 5)
+                }
+            }
         }
-        XCTAssertEqual(out, [25, 0, 13])
+        // One run per centre, written from the first row asked for (row 1, at offset 1).
+        XCTAssertEqual(out, [-1, 0, 2, 25, 4, -1, 25, 13, 0, 17, -1, 2, 0, 13, 2])
+    }
+
+    /// The bound-based K-Means step relies on these two agreeing with the full pass to the bit.
+    func testNearestTwoAndSingleDistanceMatchTheFullPass() {
+        let x = randomMatrix(rows: 1_003, cols: 7, seed: 4)
+        let centers = x.selectingRows([1, 500, 999, 7, 20, 1])  // a duplicate centre: exact ties
+        let packed = PackedCenters(centers)
+        let norms = Kernels.rowSquaredNorms(x)
+        let rows = Array(stride(from: 1_002, through: 0, by: -3))  // any order, not a multiple of 4
+        var labels = [Int32](repeating: -1, count: rows.count)
+        var best = [Double](repeating: 0, count: rows.count), second = best
+        x.storage.withUnsafeBufferPointer { xs in
+            norms.withUnsafeBufferPointer { ns in
+                packed.nearestTwo(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, count: rows.count,
+                                  labels: &labels, best: &best, second: &second)
+            }
+        }
+        let full = Kernels.nearestCenters(x, centers: centers)
+        for (j, i) in rows.enumerated() {
+            XCTAssertEqual(Int(labels[j]), full.labels[i])
+            XCTAssertEqual(best[j].bitPattern, full.minSqDist[i].bitPattern)
+            let all = x.storage.withUnsafeBufferPointer { xs in
+                (0 ..< centers.rows).map { packed.distance(xs.baseAddress! + i * 7, norm: norms[i], center: $0) }
+            }
+            XCTAssertEqual(all[full.labels[i]].bitPattern, best[j].bitPattern)
+            let others = all.indices.filter { $0 != full.labels[i] }.map { all[$0] }
+            XCTAssertEqual(second[j].bitPattern, others.min()!.bitPattern)
+        }
     }
 }

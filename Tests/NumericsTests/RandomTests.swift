@@ -61,4 +61,15 @@ final class RandomTests: XCTestCase {
         var again = Xoshiro256StarStar(seed: 11)
         XCTAssertEqual(again.sampleIndices(300, from: 1000), s)
     }
+
+    /// The sparse partial Fisher–Yates draws exactly what swapping in a full array draws.
+    func testSampleIndicesEqualsFullArrayFisherYates() {
+        for (k, n, seed) in [(0, 5, 1), (1, 1, 2), (10, 10, 3), (7, 1_000, 4), (300, 1_000, 5), (20, 1_000_000, 6)] {
+            var a = Xoshiro256StarStar(seed: UInt64(seed)), b = a
+            var pool = Array(0 ..< n)
+            for i in 0 ..< k { pool.swapAt(i, i + b.nextInt(below: n - i)) }
+            XCTAssertEqual(a.sampleIndices(k, from: n), pool[0 ..< k].sorted(), "k=\(k) n=\(n)")
+            XCTAssertEqual(a.next(), b.next(), "same number of draws")
+        }
+    }
 }

@@ -102,7 +102,7 @@ struct TableColumns {
         if copyColumn != nil {
             isCopy = [Bool](repeating: false, count: count)
             var dedup = RecordDeduplicator(csv, capacity: spans.count)
-            for (row, copy) in zip(spanRows, dedup.copies(among: spans)) where copy { isCopy[row] = true }
+            for (row, span) in zip(spanRows, spans) where dedup.earlierCopy(of: span) != nil { isCopy[row] = true }
         }
         for (k, (name, _)) in textColumns.enumerated() { text[name] = texts[k] }
         for (k, (name, _)) in numberColumns.enumerated() { numbers[name] = values[k] }

@@ -7,8 +7,9 @@ public enum FeatureCSV {
     /// them (`FittedFeaturePipeline.matrixColumnNames`: `recency_days_scaled`, …, or `pc1`…).
     public static func bytes(_ set: PreparedFeatureSet) -> [UInt8] {
         let m = set.matrix
-        return write(header: ["customer_id"] + set.pipeline.matrixColumnNames, ids: set.table.ids) { i, out in
-            for j in 0 ..< m.cols { out += ","; out += CSVText.real(m.storage[i * m.cols + j]) }
+        return write(header: ["customer_id"] + set.pipeline.matrixColumnNames, ids: set.table.ids,
+                     capacity: m.rows * (12 + 20 * m.cols)) { i, csv in
+            for j in 0 ..< m.cols { csv.comma(); csv.real(m.storage[i * m.cols + j]) }
         }
     }
 
@@ -23,19 +24,20 @@ public enum FeatureCSV {
         let numeric = set.unscaledColumns.map { t.numericNames.firstIndex(of: $0)! }
         let text = set.definition.onehot.map { t.categoricalNames.firstIndex(of: $0)! }
         let header = [idColumn] + set.unscaledColumns + set.definition.onehot
-        return write(header: header, ids: t.ids) { i, out in
-            for j in numeric { out += ","; out += CSVText.real(t.numeric[i, j]) }
-            for j in text { out += ","; out += CSVText.field(t.categorical[j][i]) }
+        return write(header: header, ids: t.ids, capacity: t.ids.count * (12 + 20 * (numeric.count + text.count))) { i, csv in
+            for j in numeric { csv.comma(); csv.real(t.numeric[i, j]) }
+            for j in text { csv.comma(); csv.field(t.categorical[j][i]) }
         }
     }
 
-    private static func write(header: [String], ids: [String], row: (Int, inout String) -> Void) -> [UInt8] {
-        var out = header.map(CSVText.field).joined(separator: ",") + "\n"
+    private static func write(header: [String], ids: [String], capacity: Int, row: (Int, inout CSVBytes) -> Void) -> [UInt8] {
+        var csv = CSVBytes(capacity: capacity)
+        csv.row(header)
         for (i, id) in ids.enumerated() {
-            out += CSVText.field(id)
-            row(i, &out)
-            out += "\n"
+            csv.field(id)
+            row(i, &csv)
+            csv.newline()
         }
-        return Array(out.utf8)
+        return csv.bytes
     }
 }

@@ -20,12 +20,16 @@ public enum ProductCategoriesCSV {
             if a.spend != b.spend { return a.spend > b.spend }
             return a.product.utf8.lexicographicallyPrecedes(b.product.utf8)
         }
-        var out = header.joined(separator: ",") + "\n"
+        var csv = CSVBytes()
+        csv.row(header)
         for p in sorted {
-            let name = p.category == 0 ? "" : c.names[p.category - 1]
-            out += "\(p.category),\(CSVText.field(name)),\(CSVText.field(p.product)),\(CSVText.field(p.description)),"
-            out += "\(p.rows),\(CSVText.real(p.spend))\n"
+            csv.int(p.category); csv.comma()
+            csv.field(p.category == 0 ? "" : c.names[p.category - 1]); csv.comma()
+            csv.field(p.product); csv.comma()
+            csv.field(p.description); csv.comma()
+            csv.int(p.rows); csv.comma()
+            csv.real(p.spend); csv.newline()
         }
-        return Array(out.utf8)
+        return csv.bytes
     }
 }

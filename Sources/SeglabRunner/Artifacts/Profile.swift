@@ -54,12 +54,10 @@ public struct Profile: Sendable, Equatable {
 
     /// `actions`: the experiment's own action rules, tried before `ActionRule.defaults`.
     public init(table: CustomerTable, columns: [String], labels: [Int], actions: [ActionRule] = []) {
-        let ids = Set(labels).sorted()
-        let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        // Clusters in ascending order (noise, -1, first); rows are added in table order.
+        let (ids, slots) = Self.clusterSlots(labels)
         let source = columns.map { table.numericNames.firstIndex(of: $0)! }
         let d = source.count, width = table.numericNames.count, n = labels.count
-        let slots = labels.map { slot[$0]! }
-        // Sums per cluster slot and over all rows, rows added in table order.
         var sums = [Double](repeating: 0, count: ids.count * d)
         var total = [Double](repeating: 0, count: d)
         var counts = [Int](repeating: 0, count: ids.count)
@@ -108,6 +106,22 @@ public struct Profile: Sendable, Equatable {
         baseDeviations = deviations
     }
 
+    /// The distinct labels ascending, and each row's position among them (a lookup table for
+    /// the usual labels -1 ..< k, a dictionary otherwise): no hashing per row at 1M customers.
+    private static func clusterSlots(_ labels: [Int]) -> (clusters: [Int], slots: [Int]) {
+        guard let lo = labels.min(), let hi = labels.max() else { return ([], []) }
+        if lo >= -1, hi < 1 << 20 {
+            var slot = [Int](repeating: -1, count: hi + 2)
+            for l in labels { slot[l + 1] = 0 }
+            var clusters = [Int]()
+            for v in slot.indices where slot[v] == 0 { slot[v] = clusters.count; clusters.append(v - 1) }
+            return (clusters, labels.map { slot[$0 + 1] })
+        }
+        let clusters = Set(labels).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: clusters.enumerated().map { ($1, $0) })
+        return (clusters, labels.map { slot[$0]! })
+    }
+
     /// The header of `profile.csv`: the SPEC §5 columns first (`cluster,size,share` and the
     /// means under the columns' own names), then what was added since.
     public var header: [String] {
@@ -118,17 +132,19 @@ public struct Profile: Sendable, Equatable {
 
     /// One line per cluster, under `header`.
     public var csv: [UInt8] {
-        var out = header.map(CSVText.field).joined(separator: ",") + "\n"
+        var csv = CSVBytes()
+        csv.row(header)
         let revenue = columns.contains(Self.monetaryColumn)
         for c in clusters {
-            out += "\(c.cluster),\(c.size),\(Self.rounded(c.share))"
-            for m in c.means { out += "," + Self.rounded(m) }
-            if revenue { out += "," + (c.revenueShare.map(Self.rounded) ?? "") }
-            for m in c.medians { out += "," + Self.rounded(m) }
-            for z in c.zScores { out += "," + Self.rounded(z) }
-            out += "," + CSVText.field(c.name) + "," + CSVText.field(c.action) + "\n"
+            csv.int(c.cluster); csv.comma(); csv.int(c.size); csv.comma(); csv.real(Self.rounded(c.share))
+            for m in c.means { csv.comma(); csv.real(Self.rounded(m)) }
+            if revenue { csv.comma(); if let r = c.revenueShare { csv.real(Self.rounded(r)) } }
+            for m in c.medians { csv.comma(); csv.real(Self.rounded(m)) }
+            for z in c.zScores { csv.comma(); csv.real(Self.rounded(z)) }
+            csv.comma(); csv.field(c.name); csv.comma(); csv.field(c.action)
+            csv.newline()
         }
-        return Array(out.utf8)
+        return csv.bytes
     }
 
     /// Segment names by cluster id, from a `profile.csv` (its `segment_name` column); empty
@@ -143,10 +159,10 @@ public struct Profile: Sendable, Equatable {
         return names
     }
 
-    /// `v` rounded to `significantDigits` significant digits, in shortest round-trip form
-    /// (`48.2139`, `0.25605`, `1234570.0`).
-    static func rounded(_ v: Double) -> String {
-        CSVText.real(Double(String(format: "%.\(significantDigits - 1)e", v))!)
+    /// `v` rounded to `significantDigits` significant digits; written in shortest round-trip
+    /// form this reads `48.2139`, `0.25605`, `1234570.0`.
+    static func rounded(_ v: Double) -> Double {
+        Double(String(format: "%.\(significantDigits - 1)e", v))!
     }
 
     /// The middle value (the mean of the two middle values for an even count).

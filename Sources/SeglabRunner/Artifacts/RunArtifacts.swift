@@ -17,12 +17,12 @@ public struct RunArtifacts: Sendable {
 enum ArtifactBuilder {
     /// `customer_id,cluster`, one row per customer in table order.
     static func labelsCSV(ids: [String], labels: [Int]) -> [UInt8] {
-        var out = "customer_id,cluster\n"
-        out.reserveCapacity(ids.count * 12)
+        var csv = CSVBytes(capacity: ids.count * 12 + 20)
+        csv.row(["customer_id", "cluster"])
         for (id, l) in zip(ids, labels) {
-            out += CSVText.field(id); out += ","; out += String(l); out += "\n"
+            csv.field(id); csv.comma(); csv.int(l); csv.newline()
         }
-        return Array(out.utf8)
+        return csv.bytes
     }
 
     /// The resolved configuration: the key's preimage, pretty-printed, with the identity.
@@ -60,17 +60,5 @@ enum ArtifactBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try JSONParser.parse([UInt8](try encoder.encode(value)))
-    }
-}
-
-/// Text for CSV output.
-enum CSVText {
-    /// Shortest round-trip text of a double (as `Double.description`).
-    static func real(_ d: Double) -> String { d.description }
-
-    /// A field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

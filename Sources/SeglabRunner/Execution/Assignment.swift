@@ -117,15 +117,15 @@ public enum Assignment {
         public var csv: [UInt8] {
             let kind = prediction.scoreKind
             if kind == nil && segmentNames.isEmpty { return ArtifactBuilder.labelsCSV(ids: ids, labels: labels) }
-            var out = "customer_id,cluster" + (segmentNames.isEmpty ? "" : ",\(Profile.nameColumn)")
-                + (kind.map { ",\($0.rawValue)" } ?? "") + "\n"
+            var csv = CSVBytes(capacity: ids.count * 32)
+            csv.row(["customer_id", "cluster"] + (segmentNames.isEmpty ? [] : [Profile.nameColumn]) + (kind.map { [$0.rawValue] } ?? []))
             for (i, id) in ids.enumerated() {
-                out += CSVText.field(id); out += ","; out += String(labels[i])
-                if !segmentNames.isEmpty { out += ","; out += CSVText.field(segmentNames[labels[i]] ?? "") }
-                if kind != nil { out += ","; out += CSVText.real(prediction.scores[i]) }
-                out += "\n"
+                csv.field(id); csv.comma(); csv.int(labels[i])
+                if !segmentNames.isEmpty { csv.comma(); csv.field(segmentNames[labels[i]] ?? "") }
+                if kind != nil { csv.comma(); csv.real(prediction.scores[i]) }
+                csv.newline()
             }
-            return Array(out.utf8)
+            return csv.bytes
         }
     }
 

@@ -140,7 +140,10 @@ public final class GridRunner: @unchecked Sendable {
         let group = DispatchGroup()
         for _ in 0 ..< min(options.jobs, runs.count) {
             DispatchQueue.global().async(group: group) { [self] in
-                while let run = take() { process(run) }
+                while let run = take() {
+                    process(run)
+                    progress.runEnded(run.id)
+                }
             }
         }
         group.wait()
@@ -239,10 +242,12 @@ public final class GridRunner: @unchecked Sendable {
         }
     }
 
-    /// The one place a run's `FitContext` is built: its feature set's cache, `--run-timeout`, and
-    /// the stop flag (SIGINT/SIGTERM, or a ledger that cannot be written).
+    /// The one place a run's `FitContext` is built: its feature set's cache, `--run-timeout`, the
+    /// stop flag (SIGINT/SIGTERM, or a ledger that cannot be written), and the progress line's
+    /// view of the run in flight.
     private func makeContext(for run: PlannedRun) -> FitContext {
-        FitContext(cache: caches[run.featureSet.name]!, timeout: options.runTimeout, stopRequested: { [self] in isStopping })
+        FitContext(cache: caches[run.featureSet.name]!, timeout: options.runTimeout, stopRequested: { [self] in isStopping },
+                   progress: progress.runStarted(run))
     }
 
     private func reason(for error: Error) -> String {

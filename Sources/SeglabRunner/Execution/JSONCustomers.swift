@@ -56,20 +56,21 @@ public struct JSONCustomers: Sendable {
             for m in members where known.insert(m.key).inserted { columns.append(m.key) }
         }
         let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
-        var out = columns.map(CSVText.field).joined(separator: ",") + "\n"
+        var out = CSVBytes()
+        out.row(columns)
         var line = 2
         var lines: [Int] = []
         lines.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             guard case .object(let members) = item else { continue }
-            var cells = [String](repeating: "", count: columns.count)
+            var cells = [CSVBytes](repeating: CSVBytes(), count: columns.count)
             for m in members {
-                let cell: String
+                var cell = CSVBytes()
                 switch m.value {
-                case .null: cell = ""
-                case .string(let s): cell = CSVText.field(s)
-                case .int(let v): cell = String(v)
-                case .real(let v): cell = CSVText.real(v)
+                case .null: break
+                case .string(let s): cell.field(s)
+                case .int(let v): cell.int(v)
+                case .real(let v): cell.real(v)
                 default:
                     throw Problem(name: name, index: i, field: m.key,
                                   message: "expected a string, a number or null, got \(m.value.typeName)")
@@ -77,14 +78,20 @@ public struct JSONCustomers: Sendable {
                 cells[position[m.key]!] = cell
             }
             // A record of one empty cell would be a blank line, which CSV readers skip.
-            let record = columns.count == 1 && cells[0].isEmpty ? "\"\"" : cells.joined(separator: ",")
+            var record: [UInt8] = columns.count == 1 && cells[0].bytes.isEmpty ? Array("\"\"".utf8) : []
+            if record.isEmpty {
+                for (j, c) in cells.enumerated() {
+                    if j > 0 { record.append(0x2C) }
+                    record += c.bytes
+                }
+            }
             lines.append(line)
-            line += 1 + record.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            out += record
-            out += "\n"
+            line += 1 + record.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            out.append(record)
+            out.newline()
         }
         self.name = name
-        self.csv = Array(out.utf8)
+        self.csv = out.bytes
         self.count = items.count
         self.lines = lines
     }

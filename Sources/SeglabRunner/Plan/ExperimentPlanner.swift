@@ -9,16 +9,29 @@ import SeglabNumerics
 /// once, and expands the grid. Everything that can be wrong with the input is found here,
 /// before any run starts and before the ledger is touched.
 public enum ExperimentPlanner {
-    public static func prepare(_ given: Experiment) throws -> PreparedExperiment {
+    /// With `showProgress`, a long read of the data prints its progress on stderr.
+    public static func prepare(_ given: Experiment, showProgress: Bool = false) throws -> PreparedExperiment {
         var experiment = given
         if case .tables(let t) = experiment.data { experiment.data = .tables(try TablesIdentity.hashingFiles(t)) }
-        do { return try prepareLoaded(experiment) } catch let e as DeclarationError {
+        do { return try prepareLoaded(experiment, showProgress: showProgress) } catch let e as DeclarationError {
             throw ExperimentError(file: experiment.file, path: e.path, e.message)
         }
     }
 
-    private static func prepareLoaded(_ experiment: Experiment) throws -> PreparedExperiment {
-        let candidates = try DataLoader.candidateColumns(experiment.data)
+    private static func prepareLoaded(_ experiment: Experiment, showProgress: Bool) throws -> PreparedExperiment {
+        // Feature sets of sources with fixed features are checked before the (long) read.
+        switch experiment.data {
+        case .synthetic, .transactionsCSV:
+            for def in experiment.featureSets { try checkColumns(def, (CustomerFeatures.names, []), file: experiment.file) }
+        case .customersCSV, .tables: break
+        }
+        // A tables source is read, joined and aggregated once (on its first load), then cleaned
+        // per feature set; its session also fits the product categories.
+        var session: TablesSession?
+        if case .tables(let t) = experiment.data { session = TablesSession(t, categories: .fit(CategoryClusterer.kMeans(seed: experiment.seed))) }
+        let data = try DataLoader.read(experiment.data, cleaning: experiment.clean,
+                                       progress: showProgress ? ProgressLine.reading(experiment.data) : nil, tables: session)
+        let candidates = DataLoader.candidateColumns(data)
         for def in experiment.featureSets { try checkColumns(def, candidates, file: experiment.file) }
         // Cleaning depends on the used columns only through `missing` (customers_csv) and
         // outliers; otherwise every feature set shares one load.
@@ -27,14 +40,11 @@ public enum ExperimentPlanner {
         case .customersCSV, .tables: dependsOnColumns = true
         default: dependsOnColumns = experiment.clean.outliers != nil
         }
-        // A tables source is read, joined and aggregated once, then cleaned per feature set.
-        var session: TablesSession?
-        if case .tables(let t) = experiment.data { session = TablesSession(t, categories: .fit(CategoryClusterer.kMeans(seed: experiment.seed))) }
         var tables: [[String]: CustomerTable] = [:]
         func load(_ used: Set<String>?) throws -> CustomerTable {
             let key = dependsOnColumns ? (used.map { $0.sorted() } ?? ["*"]) : []
             if let t = tables[key] { return t }
-            let t = try DataLoader.load(experiment.data, cleaning: experiment.clean, usedColumns: used, tables: session)
+            let t = try DataLoader.load(data, cleaning: experiment.clean, usedColumns: used)
             tables[key] = t
             return t
         }
@@ -72,7 +82,14 @@ public enum ExperimentPlanner {
                 unscaledColumns: table.numericNames.filter(available.contains)))
         }
         try checkK(experiment, prepared)
-        let fingerprint = try datasetFingerprint(experiment.data)
+        // The SHA-256 of the very bytes parsed; a tables source's files' SHA-256 with their
+        // options; the synthetic generator's own parameters.
+        let fingerprint: String
+        switch experiment.data {
+        case .tables(let t): fingerprint = TablesIdentity.fingerprint(t)
+        case .synthetic: fingerprint = RunIdentity.key(of: RunIdentity.dataJSON(experiment.data, fingerprint: ""))
+        case .customersCSV, .transactionsCSV: fingerprint = data.fingerprint!
+        }
         return PreparedExperiment(experiment: experiment, datasetSHA256: fingerprint, featureSets: prepared,
                                   runs: expand(experiment, prepared, fingerprint: fingerprint))
     }
@@ -124,16 +141,8 @@ public enum ExperimentPlanner {
         m.storage.withUnsafeBytes { RunIdentity.sha256Hex($0) }
     }
 
-    static func datasetFingerprint(_ source: DataSource) throws -> String {
-        switch source {
-        case .synthetic:
-            return RunIdentity.key(of: RunIdentity.dataJSON(source, fingerprint: ""))
-        case .customersCSV(let c): return try fileHash(c.path)
-        case .transactionsCSV(let t): return try fileHash(t.path)
-        case .tables(let t): return TablesIdentity.fingerprint(t)
-        }
-    }
-
+    /// The SHA-256 of a table file of a tables source (`TablesLoader` reads the files on its
+    /// own); the transactions and customers files are hashed as they are parsed (`DataLoader.read`).
     static func fileHash(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, "cannot read the file")

@@ -39,7 +39,7 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Loads and prepares an experiment file: every check of SPEC §1 and §6, no ledger write.
 func prepareExperiment(_ file: String) throws -> PreparedExperiment {
-    try ExperimentPlanner.prepare(try ExperimentParser.load(path: file))
+    try ExperimentPlanner.prepare(try ExperimentParser.load(path: file), showProgress: true)
 }
 
 /// An answer that is empty although every name given exists (the filters exclude every run):

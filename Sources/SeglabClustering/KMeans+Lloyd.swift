@@ -1,0 +1,367 @@
+import SeglabNumerics
+
+extension KMeans {
+    struct LloydResult {
+        var labels: [Int]
+        var centers: Matrix
+        var inertia: Double
+        var nIter: Int
+    }
+
+    /// Lloyd iterations from `centers` (scikit-learn's `_kmeans_single_lloyd`).
+    func lloyd(_ x: Matrix, xNorms: [Double], centers: Matrix, threshold: Double,
+               context: FitContext) throws -> LloydResult {
+        try lloyd(x, xNorms: xNorms, starts: [centers], threshold: threshold, context: context)[0]
+    }
+
+    /// Lloyd iterations from each of `starts`, as if each ran alone (scikit-learn's
+    /// `_kmeans_single_lloyd`), results in the order of `starts`.
+    ///
+    /// Exact, with Hamerly's bounds (see `BoundedAssignment`): a row is given a new nearest
+    /// centre only when its bounds cannot prove the old one is still strictly nearest, and
+    /// then with the very kernel and arithmetic of a full Lloyd pass, so every iteration's
+    /// labels are Lloyd's. A chunk's per-cluster sums are summed again (rows in order) only
+    /// when one of its labels changed, and all chunks are combined in chunk order, so the
+    /// centres are Lloyd's to the bit.
+    ///
+    /// The restarts share the passes over the data: a fixed chunk of rows is read once and
+    /// every unfinished restart processes it, each exactly as a fit on its own.
+    func lloyd(_ x: Matrix, xNorms: [Double], starts: [Matrix], threshold: Double,
+               context: FitContext) throws -> [LloydResult] {
+        let n = x.rows, d = x.cols, k = self.k
+        let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
+        // Bounds every true row norm from above: the computed squared norms are within a few
+        // rounding errors of the true ones.
+        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
+        let states = starts.map { RestartState(centers: $0, rows: n, chunks: chunks.count, k: k, d: d) }
+        defer { for s in states { s.deallocate() } }
+        var iteration = 0
+        while iteration < maxIter, states.contains(where: { !$0.finished }) {
+            iteration += 1
+            try context.checkpoint(iteration: iteration, of: maxIter)
+            let active = states.filter { !$0.finished }
+            let steps = active.map { BoundedAssignment($0, rowNormBound: rowNormBound) }
+            // changed[chunk][a]: labels of restart active[a] that changed in the chunk.
+            let changed = x.storage.withUnsafeBufferPointer { xs in
+                xNorms.withUnsafeBufferPointer { ns in
+                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Int] in
+                        steps.map { $0.assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
+                                              chunk: rows.lowerBound / Kernels.rowChunk) }
+                    }
+                }
+            }
+            for (a, state) in active.enumerated() {
+                var acc = state.mergedSums(chunks: chunks.count)
+                let moved = changed.reduce(0) { $0 + $1[a] }
+                var relocated = false
+                if acc.counts.contains(0) {
+                    // The same centres again give the same labels, now with every distance.
+                    let minSqDist = steps[a].packed.nearest(x, xNorms: xNorms).minSqDist
+                    relocated = relocateEmptyClusters(x, labels: state.labels, minSqDist: minSqDist, into: &acc)
+                }
+                let updated = Self.means(acc)
+                var shift = 0.0
+                for j in 0 ..< updated.storage.count {
+                    let e = updated.storage[j] - state.centers.storage[j]
+                    shift += e * e
+                }
+                state.move(to: updated)
+                state.nIter = iteration
+                // Unchanged labels mean the centres are already their means: no final assignment
+                // needed, unless a relocation moved a centre in this very iteration.
+                if moved == 0 && !relocated {
+                    state.converged = true
+                    state.finished = true
+                } else if shift <= threshold {
+                    state.finished = true
+                }
+            }
+        }
+        return states.map { s in
+            let labels = s.converged
+                ? (0 ..< n).map { Int(s.labels[$0]) }
+                : PackedCenters(s.centers).nearest(x, xNorms: xNorms).labels
+            let inertia = Kernels.sumSquaredResiduals(x, centers: s.centers, labels: labels)
+            return LloydResult(labels: labels, centers: s.centers, inertia: inertia, nIter: s.nIter)
+        }
+    }
+
+    /// scikit-learn's `_relocate_empty_clusters_dense`: each empty cluster takes the row
+    /// farthest from its centre (farthest first, lower row index on ties), moving that row's
+    /// contribution out of its old cluster's sum. Labels are left as assigned. Returns whether
+    /// anything moved.
+    private func relocateEmptyClusters(_ x: Matrix, labels: UnsafePointer<Int32>, minSqDist: [Double],
+                                       into acc: inout GroupAccumulator) -> Bool {
+        let empty = acc.counts.indices.filter { acc.counts[$0] == 0 }
+        guard !empty.isEmpty else { return false }
+        let far = Self.farthest(empty.count, minSqDist)
+        let d = x.cols
+        for (target, row) in zip(empty, far) {
+            let source = Int(labels[row])
+            for f in 0 ..< d {
+                acc.sums[source * d + f] -= x[row, f]
+                acc.sums[target * d + f] = x[row, f]
+            }
+            acc.counts[target] = 1
+            acc.counts[source] -= 1
+        }
+        return true
+    }
+
+    /// The `m` rows with the largest `values`, largest first, lower index first on ties: the
+    /// head of a full sort in that order, kept in a short sorted list instead.
+    static func farthest(_ m: Int, _ values: [Double]) -> [Int] {
+        func before(_ a: Int, _ b: Int) -> Bool { values[a] > values[b] || (values[a] == values[b] && a < b) }
+        var top: [Int] = []
+        top.reserveCapacity(m + 1)
+        for i in values.indices {
+            if top.count == m, let last = top.last, !before(i, last) { continue }
+            let at = top.firstIndex { before(i, $0) } ?? top.count
+            top.insert(i, at: at)
+            if top.count > m { top.removeLast() }
+        }
+        return top
+    }
+
+    /// Sums divided by counts; a cluster left with no rows keeps its (relocation-adjusted)
+    /// sum as scikit-learn's `_average_centers` does.
+    private static func means(_ acc: GroupAccumulator) -> Matrix {
+        var m = Matrix(rows: acc.counts.count, cols: acc.dims, storage: acc.sums)
+        for c in 0 ..< m.rows where acc.counts[c] > 0 {
+            let alpha = 1 / Double(acc.counts[c])
+            for f in 0 ..< m.cols { m[c, f] *= alpha }
+        }
+        return m
+    }
+}
+
+/// One restart between iterations: its centres (and how far they have moved in all), each
+/// row's label (`-1` before the first assignment) with Hamerly's bounds, and each chunk's
+/// per-cluster sums and counts as of the chunk's last label change.
+///
+/// The bounds are stored relative to the accumulated movement, so a row whose label the
+/// bounds decide costs reads only: its upper bound is `upper[i] + travelled[label]` and its
+/// lower bound `lower[i] − travelledMax` (Hamerly's per-iteration updates, summed).
+final class RestartState {
+    private(set) var centers: Matrix
+    /// Per centre: the sum of its movements ‖new − old‖ so far, rounded up.
+    private(set) var travelled: [Double]
+    /// The sum over updates of the largest movement of any centre, rounded up.
+    private(set) var travelledMax = 0.0
+    private(set) var updates = 0
+    let labels: UnsafeMutablePointer<Int32>
+    /// Upper bound on the distance from each row to its centre, minus `travelled[label]`
+    /// (single precision, rounded up: 12 bytes of state per row with the label and `lower`).
+    let upper: UnsafeMutablePointer<Float>
+    /// Lower bound on the distance from each row to every other centre, plus `travelledMax`
+    /// (rounded down).
+    let lower: UnsafeMutablePointer<Float>
+    /// chunks × k × d sums and chunks × k counts.
+    let chunkSums: UnsafeMutablePointer<Double>
+    let chunkCounts: UnsafeMutablePointer<Int>
+    let k: Int, d: Int
+    var nIter = 0
+    var converged = false
+    var finished = false
+
+    init(centers: Matrix, rows: Int, chunks: Int, k: Int, d: Int) {
+        self.centers = centers
+        self.k = k; self.d = d
+        travelled = [Double](repeating: 0, count: k)
+        labels = .allocate(capacity: max(rows, 1))
+        labels.initialize(repeating: -1, count: rows)
+        upper = .allocate(capacity: max(rows, 1))
+        lower = .allocate(capacity: max(rows, 1))
+        chunkSums = .allocate(capacity: max(chunks * k * d, 1))
+        chunkCounts = .allocate(capacity: max(chunks * k, 1))
+    }
+
+    func deallocate() {
+        labels.deallocate(); upper.deallocate(); lower.deallocate(); chunkSums.deallocate(); chunkCounts.deallocate()
+    }
+
+    /// Before the first update: no bounds yet, every row is assigned in full.
+    var first: Bool { updates == 0 }
+
+    /// The chunks' sums combined in chunk order (a zero start, then each chunk in turn).
+    func mergedSums(chunks: Int) -> GroupAccumulator {
+        var acc = GroupAccumulator(groups: k, dims: d)
+        for c in 0 ..< chunks {
+            for j in 0 ..< k * d { acc.sums[j] += chunkSums[c * k * d + j] }
+            for g in 0 ..< k { acc.counts[g] += chunkCounts[c * k + g] }
+        }
+        return acc
+    }
+
+    /// New centres; adds how far each one moved to the travelled distances.
+    func move(to updated: Matrix) {
+        var largest = 0.0
+        for c in 0 ..< k {
+            var s = 0.0
+            for f in 0 ..< d {
+                let e = updated[c, f] - centers[c, f]
+                s += e * e
+            }
+            let step = Bound.up(s.squareRoot())
+            travelled[c] = Bound.up(travelled[c] + step)
+            largest = max(largest, step)
+        }
+        travelledMax = Bound.up(travelledMax + largest)
+        centers = updated
+        updates += 1
+    }
+}
+
+/// Outward rounding for bounds: `up(r)` is at least, `down(r)` at most, the exact value of
+/// the operation that produced `r` (a sum, difference, product or square root of a few
+/// doubles is within a few units in the last place of its rounded result).
+enum Bound {
+    @inline(__always) static func up(_ r: Double) -> Double { r + abs(r) * 0x1p-44 }
+    @inline(__always) static func down(_ r: Double) -> Double { r - abs(r) * 0x1p-44 }
+    /// The nearest Float at or above (`upFloat`) or at or below (`downFloat`) v.
+    @inline(__always) static func upFloat(_ v: Double) -> Float {
+        let f = Float(v)
+        return Double(f) < v ? f.nextUp : f
+    }
+    @inline(__always) static func downFloat(_ v: Double) -> Float {
+        let f = Float(v)
+        return Double(f) > v ? f.nextDown : f
+    }
+}
+
+/// One restart's assignment step with Hamerly's bounds (Hamerly 2010, "Making k-means even
+/// faster"), made exact for the expanded distance of `Kernels`.
+///
+/// For row x with label a, u ≥ ‖x − c_a‖ and l ≤ ‖x − c‖ for every other centre c (true,
+/// real-number distances). The computed squared distance D̃ differs from the true D by at
+/// most E = 4(d + 4)·2⁻⁵³·(max‖x‖ + max‖c‖)² (the dot product and norms of d terms and two
+/// more roundings; clamping at 0 only brings it closer). So when L² − u² > 2E, with
+/// L = max(l, min_c ‖c_a − c‖ − u), every other centre's D̃ is strictly above c_a's: the full
+/// pass would keep a, without a tie. Otherwise u is tightened from D̃(x, c_a) and, if that
+/// is not enough, the row takes the full kernel's answer (nearest and second nearest). Every
+/// quantity that feeds a bound is rounded outward (`Bound`), so the bounds hold for the true
+/// distances; a generous margin only costs a few extra distance computations.
+struct BoundedAssignment {
+    let state: RestartState
+    let packed: PackedCenters
+    /// E and 2E (the gap L² − u² must exceed).
+    let error: Double, margin: Double
+    let travelled: [Double], travelledMax: Double
+    /// Per centre: a lower bound on the distance to the nearest other centre.
+    let gap: [Double]
+
+    init(_ state: RestartState, rowNormBound: Double) {
+        self.state = state
+        let centers = state.centers, k = state.k, d = state.d
+        packed = PackedCenters(centers)
+        let centerNormBound = Bound.up((Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot())
+        let r = Bound.up(rowNormBound + centerNormBound)
+        error = Bound.up(4 * Double(d + 4) * 0x1p-53 * Bound.up(r * r))
+        margin = Bound.up(2 * error)
+        travelled = state.travelled
+        travelledMax = state.travelledMax
+        var gap = [Double](repeating: .infinity, count: k)
+        for a in 0 ..< k {
+            for b in a + 1 ..< k {
+                var s = 0.0
+                for f in 0 ..< d {
+                    let e = centers[a, f] - centers[b, f]
+                    s += e * e
+                }
+                let g = s.squareRoot() * (1 - 0x1p-40)
+                gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
+            }
+        }
+        self.gap = gap
+    }
+
+    /// Whether bounds u (on the own centre) and l (on every other) prove the label. Every
+    /// quantity here is non-negative when it matters, so rounding outward is one multiply.
+    @inline(__always)
+    private func decided(_ u: Double, _ l: Double, _ gap: Double) -> Bool {
+        let low = max(l, (gap - u) * Self.shrink)
+        guard low > u else { return false }
+        return ((low - u) * Self.shrink) * ((low + u) * Self.shrink) * Self.shrink > margin
+    }
+
+    static let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
+
+    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters that lost or gained a
+    /// row. Returns the number of changed labels.
+    ///
+    /// Three phases, so that the common case reads bounds only: the rows whose bounds decide;
+    /// of the others, those that a tightened upper bound decides (one distance each); the rest
+    /// through the full kernel.
+    func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int) -> Int {
+        let labels = state.labels, upper = state.upper, lower = state.lower, d = state.d, k = state.k
+        let first = state.first, travelledMax = self.travelledMax, error = self.error
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
+            let undecided = undecidedBuffer.baseAddress!
+            var count = 0
+            if first {
+                for i in rows { undecided[count] = i; count += 1 }
+            } else {
+                travelled.withUnsafeBufferPointer { tp in
+                    gap.withUnsafeBufferPointer { gp in
+                        for i in rows {
+                            let a = Int(labels[i])
+                            let u = Bound.up(Double(upper[i]) + tp[a])
+                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
+                            if decided(u, l, gp[a]) { continue }
+                            undecided[count] = i
+                            count += 1
+                        }
+                        var still = 0
+                        for j in 0 ..< count {
+                            let i = undecided[j], a = Int(labels[i])
+                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
+                            let tight = ((packed.distance(x + i * d, norm: xNorms[i], center: a) + error) * Self.grow).squareRoot() * Self.grow
+                            if decided(tight, l, gp[a]) {
+                                upper[i] = Bound.upFloat(Bound.up(tight - tp[a]))
+                                continue
+                            }
+                            undecided[still] = i
+                            still += 1
+                        }
+                        count = still
+                    }
+                }
+            }
+            guard count > 0 else { return 0 }
+            var changed = 0
+            var touched = [Bool](repeating: first, count: k)
+            let found = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+            let best = UnsafeMutablePointer<Double>.allocate(capacity: count), second = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            defer { found.deallocate(); best.deallocate(); second.deallocate() }
+            packed.nearestTwo(x, xNorms: xNorms, rows: undecided, count: count, labels: found, best: best, second: second)
+            for j in 0 ..< count {
+                let i = undecided[j], a = Int(found[j])
+                if labels[i] != found[j] {
+                    changed += 1
+                    if labels[i] >= 0 { touched[Int(labels[i])] = true }
+                    touched[a] = true
+                }
+                labels[i] = found[j]
+                let u = ((best[j] + error) * Self.grow).squareRoot() * Self.grow
+                let l = (max(second[j] - error, 0) * Self.shrink).squareRoot() * Self.shrink
+                upper[i] = Bound.upFloat(Bound.up(u - travelled[a]))
+                lower[i] = Bound.downFloat((l + travelledMax) * Self.shrink)
+            }
+            if changed > 0 {
+                // Only the clusters that lost or gained a row have new sums: each is summed again
+                // over the chunk's rows in order, as the full pass would.
+                let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
+                for c in 0 ..< k where touched[c] {
+                    (sums + c * d).initialize(repeating: 0, count: d)
+                    counts[c] = 0
+                }
+                for i in rows where touched[Int(labels[i])] {
+                    let c = Int(labels[i]), r = x + i * d, s = sums + c * d
+                    counts[c] += 1
+                    for f in 0 ..< d { s[f] += r[f] }
+                }
+            }
+            return changed
+        }
+    }
+}
