@@ -118,13 +118,21 @@ public struct KDTree: Sendable {
     /// The smallest and largest squared distance from `q` to any point of `node`'s box.
     @inline(__always)
     private func bounds(_ node: Int, _ q: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> (min: Double, max: Double) {
-        let lo = b + node * 2 * dims, hi = lo + dims
+        bounds(node, lo: q, hi: q, b)
+    }
+
+    /// The smallest and largest squared distance between any point of the box `lo`…`hi` and any
+    /// point of `node`'s box (a point is the box `q`…`q`).
+    @inline(__always)
+    private func bounds(_ node: Int, lo: UnsafePointer<Double>, hi: UnsafePointer<Double>,
+                        _ b: UnsafePointer<Double>) -> (min: Double, max: Double) {
+        let olo = b + node * 2 * dims, ohi = olo + dims
         var near = 0.0, far = 0.0
         for f in 0 ..< dims {
-            let below = lo[f] - q[f], above = q[f] - hi[f]
+            let below = olo[f] - hi[f], above = lo[f] - ohi[f]
             let gap = below > 0 ? below : (above > 0 ? above : 0)
             near += gap * gap
-            let a = q[f] - lo[f], c = hi[f] - q[f]
+            let a = ohi[f] - lo[f], c = hi[f] - olo[f]
             let reach = a > c ? a : c
             far += reach * reach
         }
@@ -258,16 +266,7 @@ public struct KDTree: Sendable {
             while top > 0 {
                 top -= 1
                 let other = Int(stack[top])
-                let olo = b + other * 2 * dims, ohi = olo + dims
-                var near = 0.0, far = 0.0
-                for f in 0 ..< dims {
-                    let below = olo[f] - hi[f], above = lo[f] - ohi[f]
-                    let gap = below > 0 ? below : (above > 0 ? above : 0)
-                    near += gap * gap
-                    let a = ohi[f] - lo[f], c = hi[f] - olo[f]
-                    let reach = a > c ? a : c
-                    far += reach * reach
-                }
+                let (near, far) = bounds(other, lo: lo, hi: hi, b)
                 if near > r2 { continue }
                 if firstChild[other] < 0 {
                     body(other, far <= r2)
