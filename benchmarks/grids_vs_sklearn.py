@@ -3,7 +3,7 @@
 
     python3 ../shared/anchors/make_data.py                   # /tmp/anchors_data/customers_{20k,100k,1m}.csv
     swift build -c release                                   # .build/release/seglab
-    python3 benchmarks/grids_vs_sklearn.py GRID SIZE [--sklearn-budget-s S] [--jobs 2]
+    python3 benchmarks/grids_vs_sklearn.py GRID SIZE [--sklearn-budget-s S] [--jobs 2] [--binary PATH]
 
 GRID is one of the anchors' grids (../shared/anchors/RESULTS.md, "Method"): kmeans, gmm,
 birch, dbscan, agglo; or minibatch (MiniBatchKMeans k 2..10, which the anchors do not
@@ -16,7 +16,8 @@ load, scaling, fits, every metric, artifacts, ledger). scikit-learn side: the an
 `sklearn_grid.py` (fit_predict + silhouette + Davies-Bouldin + Calinski-Harabasz + ARI per
 run; loading excluded), writing its CSVs into a temporary folder. Printed: both times and
 the ratio seglab / scikit-learn (below 1 means seglab is faster), plus the summed fit
-seconds of each side. With --sklearn-budget-s, scikit-learn stops after that many seconds
+seconds of each side. --binary times another build of seglab (e.g. the AVX2 one,
+.build-avx2/release/seglab; see the README). With --sklearn-budget-s, scikit-learn stops after that many seconds
 and its time is extrapolated from the runs it finished (said so in the output).
 """
 import argparse
@@ -46,7 +47,7 @@ GRIDS = {
 ROWS = {"20k": 20_000, "100k": 100_000, "1m": 1_000_000}
 
 
-def seglab_side(grid, data, n, jobs, work):
+def seglab_side(grid, data, n, jobs, work, binary):
     experiment = {
         "name": f"bench-{grid}", "seed": 0,
         "data": {"customers_csv": {"path": data, "id": "customer_id", "truth": "true_segment"}},
@@ -57,7 +58,6 @@ def seglab_side(grid, data, n, jobs, work):
     path = os.path.join(work, "experiment.json")
     with open(path, "w") as f:
         json.dump(experiment, f, indent=1)
-    binary = os.path.join(ROOT, ".build", "release", "seglab")
     ledger = os.path.join(work, "ledger.sqlite")
     t0 = time.perf_counter()
     subprocess.run([binary, "run", path, "--jobs", str(jobs), "--ledger", ledger,
@@ -130,13 +130,15 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--sklearn-budget-s", type=float, default=None)
     ap.add_argument("--skip-sklearn", action="store_true", help="time seglab only")
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "seglab"),
+                    help="the seglab executable (default: the release build)")
     args = ap.parse_args()
     data = os.path.join(args.data_dir, f"customers_{args.size}.csv")
     if not os.path.exists(data):
         sys.exit(f"{data} not found: run python3 {os.path.relpath(ANCHORS)}/make_data.py first")
     n = ROWS[args.size]
     with tempfile.TemporaryDirectory() as work:
-        s = seglab_side(args.grid, data, n, args.jobs, work)
+        s = seglab_side(args.grid, data, n, args.jobs, work, args.binary)
         print(f"seglab   {args.grid:9s} {args.size:>4s}: {s['runs']} runs ({s['failed']} not completed) "
               f"in {s['wall']:.2f} s whole process (fits {s['fit']:.2f} s; CPU {s['cpu']:.2f} s), "
               f"peak RSS {s['peak_mb']:.0f} MB; load: {os.getloadavg()[0]:.2f}", flush=True)

@@ -218,14 +218,15 @@ final class RestartState {
 enum Bound {
     @inline(__always) static func up(_ r: Double) -> Double { r + abs(r) * 0x1p-44 }
     @inline(__always) static func down(_ r: Double) -> Double { r - abs(r) * 0x1p-44 }
-    /// The nearest Float at or above (`upFloat`) or at or below (`downFloat`) v.
+    /// A Float at or above (`upFloat`) or at or below (`downFloat`) v, without a branch: v is
+    /// moved outward by more than half a Float ulp (2⁻²² relative, 2⁻¹²⁶ absolute for the
+    /// subnormal range) before rounding to nearest; past Float's range each is clamped to the
+    /// finite end on its side (−∞ would not be above v, nor +∞ below it).
     @inline(__always) static func upFloat(_ v: Double) -> Float {
-        let f = Float(v)
-        return Double(f) < v ? f.nextUp : f
+        max(Float(v + (abs(v) * 0x1p-22 + 0x1p-126)), -.greatestFiniteMagnitude)
     }
     @inline(__always) static func downFloat(_ v: Double) -> Float {
-        let f = Float(v)
-        return Double(f) > v ? f.nextDown : f
+        min(Float(v - (abs(v) * 0x1p-22 + 0x1p-126)), .greatestFiniteMagnitude)
     }
 }
 
@@ -237,18 +238,24 @@ enum Bound {
 /// most E = 4(d + 4)·2⁻⁵³·(max‖x‖ + max‖c‖)² (the dot product and norms of d terms and two
 /// more roundings; clamping at 0 only brings it closer). So when L² − u² > 2E, with
 /// L = max(l, min_c ‖c_a − c‖ − u), every other centre's D̃ is strictly above c_a's: the full
-/// pass would keep a, without a tie. Otherwise u is tightened from D̃(x, c_a) and, if that
-/// is not enough, the row takes the full kernel's answer (nearest and second nearest). Every
-/// quantity that feeds a bound is rounded outward (`Bound`), so the bounds hold for the true
-/// distances; a generous margin only costs a few extra distance computations.
+/// pass would keep a, without a tie. As u ≥ 0 and L + u ≥ L − u, L − u > s with s ≥ √(2E)
+/// is enough, and it splits into two tests that each compare one stored bound with a number
+/// per centre (see `assign`). Otherwise the row takes the full kernel's answer (nearest and
+/// second nearest; Hamerly's tightening of u by one distance first cost more than it saved,
+/// mostly in mispredicted branches). Every quantity that feeds a bound or a threshold is
+/// rounded outward (`Bound`), so the bounds hold for the true distances; a generous margin
+/// only costs a few extra distance computations.
 struct BoundedAssignment {
     let state: RestartState
     let packed: PackedCenters
-    /// E and 2E (the gap L² − u² must exceed).
-    let error: Double, margin: Double
+    /// E, the largest error of a computed squared distance.
+    let error: Double
     let travelled: [Double], travelledMax: Double
-    /// Per centre: a lower bound on the distance to the nearest other centre.
-    let gap: [Double]
+    /// Per label a: the row's label is proven when its stored lower bound exceeds its stored
+    /// upper one by more than `lowerOverUpper[a]` (l − u > s), or when its stored upper
+    /// bound is below `upperBelow[a]` (2u < min_c ‖c_a − c‖ − s).
+    let lowerOverUpper: [Double]
+    let upperBelow: [Float]
 
     init(_ state: RestartState, rowNormBound: Double) {
         self.state = state
@@ -257,111 +264,133 @@ struct BoundedAssignment {
         let centerNormBound = Bound.up((Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot())
         let r = Bound.up(rowNormBound + centerNormBound)
         error = Bound.up(4 * Double(d + 4) * 0x1p-53 * Bound.up(r * r))
-        margin = Bound.up(2 * error)
-        travelled = state.travelled
-        travelledMax = state.travelledMax
+        let s = Bound.up(Bound.up(2 * error).squareRoot())
+        let travelled = state.travelled, travelledMax = state.travelledMax
+        self.travelled = travelled
+        self.travelledMax = travelledMax
+        // A lower bound on the distance from each centre to the nearest other one.
         var gap = [Double](repeating: .infinity, count: k)
         for a in 0 ..< k {
             for b in a + 1 ..< k {
-                var s = 0.0
+                var sum = 0.0
                 for f in 0 ..< d {
                     let e = centers[a, f] - centers[b, f]
-                    s += e * e
+                    sum += e * e
                 }
-                let g = s.squareRoot() * (1 - 0x1p-40)
+                let g = sum.squareRoot() * (1 - 0x1p-40)
                 gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
             }
         }
-        self.gap = gap
+        // With stored bounds U, L: u = U + travelled[a], l = L − travelledMax. The difference
+        // L − U is computed in Double from two Floats (within a relative 2⁻⁵³), hence the
+        // threshold's extra 2⁻⁴⁰. An infinite gap (one centre) makes `upperBelow` NaN: no row
+        // is decided by it, which is merely slower.
+        let base = Bound.up(s + travelledMax)
+        lowerOverUpper = travelled.map { Bound.up(Bound.up(base + $0) * (1 + 0x1p-40)) }
+        upperBelow = (0 ..< k).map { a in
+            Bound.downFloat(Bound.down(Bound.down(gap[a] - s) * 0.5 - travelled[a]))
+        }
     }
 
-    /// Whether bounds u (on the own centre) and l (on every other) prove the label. Every
-    /// quantity here is non-negative when it matters, so rounding outward is one multiply.
-    @inline(__always)
-    private func decided(_ u: Double, _ l: Double, _ gap: Double) -> Bool {
-        let low = max(l, (gap - u) * Self.shrink)
-        guard low > u else { return false }
-        return ((low - u) * Self.shrink) * ((low + u) * Self.shrink) * Self.shrink > margin
-    }
-
-    static let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
-
-    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters that lost or gained a
-    /// row. Returns the number of changed labels.
+    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters if a label changed.
+    /// Returns the number of changed labels.
     ///
-    /// Three phases, so that the common case reads bounds only: the rows whose bounds decide;
-    /// of the others, those that a tightened upper bound decides (one distance each); the rest
-    /// through the full kernel.
+    /// Two phases, each a straight loop: the rows whose bounds cannot decide are listed (every
+    /// row's bounds read, no branch), then those rows go through the full kernel together and
+    /// get exact new bounds from their nearest and second-nearest distances.
     func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int) -> Int {
-        let labels = state.labels, upper = state.upper, lower = state.lower, d = state.d, k = state.k
+        let labels = state.labels, upper = state.upper, lower = state.lower, k = state.k
         let first = state.first, travelledMax = self.travelledMax, error = self.error
+        let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
             let undecided = undecidedBuffer.baseAddress!
             var count = 0
             if first {
                 for i in rows { undecided[count] = i; count += 1 }
             } else {
-                travelled.withUnsafeBufferPointer { tp in
-                    gap.withUnsafeBufferPointer { gp in
+                // Branch-free (both tests are evaluated): whether a row is decided is close to a
+                // coin toss in the early iterations, where a branch would be mispredicted.
+                lowerOverUpper.withUnsafeBufferPointer { t1 in
+                    upperBelow.withUnsafeBufferPointer { t2 in
                         for i in rows {
-                            let a = Int(labels[i])
-                            let u = Bound.up(Double(upper[i]) + tp[a])
-                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
-                            if decided(u, l, gp[a]) { continue }
+                            let a = Int(labels[i]), u = upper[i]
+                            let decided = (Double(lower[i]) - Double(u) > t1[a]) || (u < t2[a])
+                            // Written always, kept only when undecided.
                             undecided[count] = i
-                            count += 1
+                            count += decided ? 0 : 1
                         }
-                        var still = 0
-                        for j in 0 ..< count {
-                            let i = undecided[j], a = Int(labels[i])
-                            let l = (Double(lower[i]) - travelledMax) * Self.shrink
-                            let tight = ((packed.distance(x + i * d, norm: xNorms[i], center: a) + error) * Self.grow).squareRoot() * Self.grow
-                            if decided(tight, l, gp[a]) {
-                                upper[i] = Bound.upFloat(Bound.up(tight - tp[a]))
-                                continue
-                            }
-                            undecided[still] = i
-                            still += 1
-                        }
-                        count = still
                     }
                 }
             }
             guard count > 0 else { return 0 }
-            var changed = 0
-            var touched = [Bool](repeating: first, count: k)
-            let found = UnsafeMutablePointer<Int32>.allocate(capacity: count)
-            let best = UnsafeMutablePointer<Double>.allocate(capacity: count), second = UnsafeMutablePointer<Double>.allocate(capacity: count)
-            defer { found.deallocate(); best.deallocate(); second.deallocate() }
-            packed.nearestTwo(x, xNorms: xNorms, rows: undecided, count: count, labels: found, best: best, second: second)
-            for j in 0 ..< count {
-                let i = undecided[j], a = Int(found[j])
-                if labels[i] != found[j] {
-                    changed += 1
-                    if labels[i] >= 0 { touched[Int(labels[i])] = true }
-                    touched[a] = true
-                }
-                labels[i] = found[j]
-                let u = ((best[j] + error) * Self.grow).squareRoot() * Self.grow
-                let l = (max(second[j] - error, 0) * Self.shrink).squareRoot() * Self.shrink
-                upper[i] = Bound.upFloat(Bound.up(u - travelled[a]))
-                lower[i] = Bound.downFloat((l + travelledMax) * Self.shrink)
-            }
-            if changed > 0 {
-                // Only the clusters that lost or gained a row have new sums: each is summed again
-                // over the chunk's rows in order, as the full pass would.
-                let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
-                for c in 0 ..< k where touched[c] {
-                    (sums + c * d).initialize(repeating: 0, count: d)
-                    counts[c] = 0
-                }
-                for i in rows where touched[Int(labels[i])] {
-                    let c = Int(labels[i]), r = x + i * d, s = sums + c * d
-                    counts[c] += 1
-                    for f in 0 ..< d { s[f] += r[f] }
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + k) { labelScratch in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * count) { distanceScratch in
+                    let found = labelScratch.baseAddress!, best = distanceScratch.baseAddress!, second = best + count
+                    packed.nearestTwo(x, xNorms: xNorms, rows: undecided, count: count, labels: found, best: best, second: second)
+                    // touched[c] ≠ 0: cluster c lost or gained a row of this chunk.
+                    let touched = found + count
+                    touched.initialize(repeating: first ? 1 : 0, count: k)
+                    var changed = 0
+                    travelled.withUnsafeBufferPointer { tp in
+                        for j in 0 ..< count {
+                            let i = undecided[j], a = Int(found[j]), old = labels[i]
+                            let moved: Int32 = old != found[j] ? 1 : 0
+                            changed += Int(moved)
+                            touched[a] |= moved
+                            touched[Int(max(old, 0))] |= moved
+                            labels[i] = found[j]
+                            let u = ((best[j] + error) * grow).squareRoot() * grow
+                            let l = (max(second[j] - error, 0) * shrink).squareRoot() * shrink
+                            upper[i] = Bound.upFloat(Bound.up(u - tp[a]))
+                            lower[i] = Bound.downFloat((l + travelledMax) * shrink)
+                        }
+                    }
+                    if changed > 0 { resum(x, rows: rows, chunk: chunk, touched: touched) }
+                    return changed
                 }
             }
-            return changed
         }
+    }
+
+    /// The chunk's sums and counts of the clusters that lost or gained a row, summed again over
+    /// the chunk's rows in order, as the full pass would. When most clusters are touched every
+    /// cluster is summed again (the same sums, to the bit) without a branch per row.
+    private func resum(_ x: UnsafePointer<Double>, rows: Range<Int>, chunk: Int, touched: UnsafePointer<Int32>) {
+        let labels = state.labels, d = state.d, k = state.k
+        let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
+        var touchedCount = 0
+        for c in 0 ..< k { touchedCount += Int(touched[c]) }
+        if 2 * touchedCount >= k {
+            sums.initialize(repeating: 0, count: k * d)
+            counts.initialize(repeating: 0, count: k)
+            for i in rows {
+                let c = Int(labels[i])
+                counts[c] += 1
+                Self.add(x + i * d, to: sums + c * d, count: d)
+            }
+        } else {
+            for c in 0 ..< k where touched[c] != 0 {
+                (sums + c * d).initialize(repeating: 0, count: d)
+                counts[c] = 0
+            }
+            for i in rows where touched[Int(labels[i])] != 0 {
+                let c = Int(labels[i])
+                counts[c] += 1
+                Self.add(x + i * d, to: sums + c * d, count: d)
+            }
+        }
+    }
+
+    /// s[f] += r[f] for f < count, four lanes at a time (each lane is the scalar addition).
+    @inline(__always)
+    private static func add(_ r: UnsafePointer<Double>, to s: UnsafeMutablePointer<Double>, count: Int) {
+        var f = 0
+        while f + 4 <= count {
+            let sum = UnsafeRawPointer(s + f).loadUnaligned(as: SIMD4<Double>.self)
+                + UnsafeRawPointer(r + f).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(s + f).storeBytes(of: sum, as: SIMD4<Double>.self)
+            f += 4
+        }
+        while f < count { s[f] += r[f]; f += 1 }
     }
 }

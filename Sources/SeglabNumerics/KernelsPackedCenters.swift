@@ -72,7 +72,7 @@ public struct PackedCenters: Sendable {
     public func nearestTwo(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
                            labels: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Double>,
                            second: UnsafeMutablePointer<Double>) {
-        let k = count, d = dims
+        let k = count
         withBlockScratch { xt in
             coords.withUnsafeBufferPointer { cb in
                 norms.withUnsafeBufferPointer { nb in
@@ -83,15 +83,18 @@ public struct PackedCenters: Sendable {
                         let n4 = gather(x, xNorms: xNorms, rows: (rows[j], rows[min(j + 1, last)], rows[min(j + 2, last)],
                                                                   rows[min(j + 3, last)]), into: xt)
                         var b1 = SIMD4<Double>(repeating: .infinity), b2 = b1, index = SIMD4<Int64>.zero
-                        for c in 0 ..< k {
-                            let base = cp + c * d
-                            var acc = xt[0] * base[0]
-                            for f in 1 ..< d { acc += xt[f] * base[f] }
-                            let dc = Self.finish(acc, n4, np[c])
-                            let closer = dc .< b1
-                            b2 = b2.replacing(with: b1, where: closer).replacing(with: dc, where: .!closer .& (dc .< b2))
-                            b1.replace(with: dc, where: closer)
-                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                        var c = 0
+                        while c + 4 <= k {
+                            let (d0, d1, d2, d3) = fourDistances(xt, n4, from: c, cp, np)
+                            Self.keepNearestTwo(d0, c, &b1, &b2, &index)
+                            Self.keepNearestTwo(d1, c + 1, &b1, &b2, &index)
+                            Self.keepNearestTwo(d2, c + 2, &b1, &b2, &index)
+                            Self.keepNearestTwo(d3, c + 3, &b1, &b2, &index)
+                            c += 4
+                        }
+                        while c < k {
+                            Self.keepNearestTwo(distances(xt, n4, center: c, cp, np), c, &b1, &b2, &index)
+                            c += 1
                         }
                         for q in 0 ..< min(4, m - j) {
                             labels[j + q] = Int32(truncatingIfNeeded: index[q])
@@ -102,19 +105,6 @@ public struct PackedCenters: Sendable {
                     }
                 }
             }
-        }
-    }
-
-    /// The squared distance from one row to centre `c`, with exactly the arithmetic of a lane
-    /// of the block kernel.
-    @inlinable
-    public func distance(_ row: UnsafePointer<Double>, norm: Double, center c: Int) -> Double {
-        coords.withUnsafeBufferPointer { cb in
-            let base = cb.baseAddress! + c * dims
-            var acc = row[0] * base[0][0]
-            for f in 1 ..< dims { acc += row[f] * base[f][0] }
-            let d = (norm - 2 * acc) + norms[c][0]
-            return d < 0 ? 0 : d
         }
     }
 
@@ -130,10 +120,22 @@ public struct PackedCenters: Sendable {
                     while b < rows.upperBound {
                         let valid = min(4, rows.upperBound - b)
                         let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
-                        for c in 0 ..< k {
+                        let o = out + (b - rows.lowerBound)
+                        var c = 0
+                        while c + 4 <= k {
+                            let v = fourDistances(xt, n4, from: c, cb.baseAddress!, nb.baseAddress!)
+                            for q in 0 ..< valid {
+                                o[c * stride + q] = v.0[q]
+                                o[(c + 1) * stride + q] = v.1[q]
+                                o[(c + 2) * stride + q] = v.2[q]
+                                o[(c + 3) * stride + q] = v.3[q]
+                            }
+                            c += 4
+                        }
+                        while c < k {
                             let v = distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!)
-                            let o = out + c * stride + (b - rows.lowerBound)
-                            for q in 0 ..< valid { o[q] = v[q] }
+                            for q in 0 ..< valid { o[c * stride + q] = v[q] }
+                            c += 1
                         }
                         b += 4
                     }
@@ -178,6 +180,49 @@ public struct PackedCenters: Sendable {
         return Self.finish(acc, n4, np[c])
     }
 
+    /// Squared distances of the block's four rows to centres c ..< c + 4. The four centres'
+    /// products are accumulated side by side: one centre's sum is a chain of dependent
+    /// additions that left the multipliers idle most of the time, four independent chains
+    /// keep them busy. Each chain is still the scalar sum in feature order, so the bits are
+    /// those of one centre at a time (`distances(_:_:center:_:_:)`).
+    @inline(__always)
+    func fourDistances(_ xt: UnsafePointer<SIMD4<Double>>, _ n4: SIMD4<Double>, from c: Int,
+                       _ cp: UnsafePointer<SIMD4<Double>>, _ np: UnsafePointer<SIMD4<Double>>)
+        -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>) {
+        let d = dims
+        let b0 = cp + c * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d
+        let v0 = xt[0]
+        var a0 = v0 * b0[0], a1 = v0 * b1[0], a2 = v0 * b2[0], a3 = v0 * b3[0]
+        for f in 1 ..< d {
+            let v = xt[f]
+            a0 += v * b0[f]
+            a1 += v * b1[f]
+            a2 += v * b2[f]
+            a3 += v * b3[f]
+        }
+        return (Self.finish(a0, n4, np[c]), Self.finish(a1, n4, np[c + 1]),
+                Self.finish(a2, n4, np[c + 2]), Self.finish(a3, n4, np[c + 3]))
+    }
+
+    /// Lane by lane: centre c at `dc` becomes the nearest if strictly closer (lower index
+    /// first on ties).
+    @inline(__always)
+    static func keepNearest(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ index: inout SIMD4<Int64>) {
+        let closer = dc .< best
+        best.replace(with: dc, where: closer)
+        index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+    }
+
+    /// `keepNearest`, also keeping the second smallest distance in `second`.
+    @inline(__always)
+    static func keepNearestTwo(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ second: inout SIMD4<Double>,
+                               _ index: inout SIMD4<Int64>) {
+        let closer = dc .< best
+        second = second.replacing(with: best, where: closer).replacing(with: dc, where: .!closer .& (dc .< second))
+        best.replace(with: dc, where: closer)
+        index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+    }
+
     /// (‖x‖² − 2·dot) + ‖c‖², clamped at 0: rounding can push it below.
     @inline(__always)
     static func finish(_ dot: SIMD4<Double>, _ n4: SIMD4<Double>, _ cn: SIMD4<Double>) -> SIMD4<Double> {
@@ -190,7 +235,7 @@ public struct PackedCenters: Sendable {
     @inline(__always)
     func forEachBlock(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
                       _ body: (Int, Int, SIMD4<Int64>, SIMD4<Double>) -> Void) {
-        let k = count, d = dims
+        let k = count
         withBlockScratch { xt in
             coords.withUnsafeBufferPointer { cb in
                 norms.withUnsafeBufferPointer { nb in
@@ -199,31 +244,18 @@ public struct PackedCenters: Sendable {
                     while b < rows.upperBound {
                         let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
                         var best = SIMD4<Double>(repeating: .infinity), index = SIMD4<Int64>.zero
-                        // Two centres per step share each load of the block; they are still
-                        // compared one after the other, in index order.
                         var c = 0
-                        while c + 2 <= k {
-                            let b0 = cp + c * d, b1 = b0 + d
-                            var a0 = xt[0] * b0[0], a1 = xt[0] * b1[0]
-                            for f in 1 ..< d {
-                                let v = xt[f]
-                                a0 += v * b0[f]
-                                a1 += v * b1[f]
-                            }
-                            let d0 = Self.finish(a0, n4, np[c]), d1 = Self.finish(a1, n4, np[c + 1])
-                            var closer = d0 .< best
-                            best.replace(with: d0, where: closer)
-                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
-                            closer = d1 .< best
-                            best.replace(with: d1, where: closer)
-                            index.replace(with: SIMD4(repeating: Int64(c + 1)), where: closer)
-                            c += 2
+                        while c + 4 <= k {
+                            let (d0, d1, d2, d3) = fourDistances(xt, n4, from: c, cp, np)
+                            Self.keepNearest(d0, c, &best, &index)
+                            Self.keepNearest(d1, c + 1, &best, &index)
+                            Self.keepNearest(d2, c + 2, &best, &index)
+                            Self.keepNearest(d3, c + 3, &best, &index)
+                            c += 4
                         }
-                        if c < k {
-                            let d0 = distances(xt, n4, center: c, cp, np)
-                            let closer = d0 .< best
-                            best.replace(with: d0, where: closer)
-                            index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
+                        while c < k {
+                            Self.keepNearest(distances(xt, n4, center: c, cp, np), c, &best, &index)
+                            c += 1
                         }
                         body(b, min(4, rows.upperBound - b), index, best)
                         b += 4

@@ -127,8 +127,13 @@ final class KernelsTests: XCTestCase {
         for (j, i) in rows.enumerated() {
             XCTAssertEqual(Int(labels[j]), full.labels[i])
             XCTAssertEqual(best[j].bitPattern, full.minSqDist[i].bitPattern)
-            let all = x.storage.withUnsafeBufferPointer { xs in
-                (0 ..< centers.rows).map { packed.distance(xs.baseAddress! + i * 7, norm: norms[i], center: $0) }
+            var all = [Double](repeating: 0, count: centers.rows)
+            x.storage.withUnsafeBufferPointer { xs in
+                norms.withUnsafeBufferPointer { ns in
+                    all.withUnsafeMutableBufferPointer {
+                        packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: i ..< i + 1, into: $0.baseAddress!, stride: 1)
+                    }
+                }
             }
             XCTAssertEqual(all[full.labels[i]].bitPattern, best[j].bitPattern)
             let others = all.indices.filter { $0 != full.labels[i] }.map { all[$0] }

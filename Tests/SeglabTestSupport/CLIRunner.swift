@@ -25,12 +25,15 @@ public enum CLIRunner {
     /// Runs `seglab` with `arguments` in `directory`; with a `launcher` (e.g. `["/usr/bin/setpriv", …]`),
     /// runs the launcher with the binary's path and the arguments after its own. With a
     /// `timeout` (seconds), a child still running then is killed and the result says
-    /// `timedOut`, so a hang fails a test instead of stalling the suite.
+    /// `timedOut`, so a hang fails a test instead of stalling the suite. `executable` runs another
+    /// build of `seglab` instead of the one beside the tests.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: URL, launcher: [String] = [], timeout: Double? = nil) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL, launcher: [String] = [], timeout: Double? = nil,
+                           executable: URL? = nil) throws -> Result {
+        let program = executable ?? binary
         let p = Process()
-        p.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
-        p.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
+        p.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? program
+        p.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [program.path] + arguments
         p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

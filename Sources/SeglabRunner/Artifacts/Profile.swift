@@ -1,5 +1,6 @@
 import Foundation
 import SeglabData
+import SeglabNumerics
 
 /// A run's segment profile, written as `profile.csv` (SPEC §5): per cluster (noise first, then
 /// by id) its size, its share of all customers, its share of revenue (where the profile has a
@@ -87,7 +88,7 @@ public struct Profile: Sendable, Equatable {
 
         var clusters = ids.enumerated().map { c, id -> Cluster in
             let means = (0 ..< d).map { sums[c * d + $0] / Double(counts[c]) }
-            let medians = source.map { j in Self.median(members[c].map { table.numeric[$0, j] }) }
+            let medians = source.map { j in Selection.median(members[c].map { table.numeric[$0, j] }) }
             let z = (0 ..< d).map { k in deviations[k] > 0 ? (means[k] - baseMeans[k]) / deviations[k] : 0 }
             let revenue = monetary.flatMap { k in total[k] != 0 ? sums[c * d + k] / total[k] : nil }
             return Cluster(cluster: id, size: counts[c], share: Double(counts[c]) / Double(n), revenueShare: revenue,
@@ -163,13 +164,6 @@ public struct Profile: Sendable, Equatable {
     /// form this reads `48.2139`, `0.25605`, `1234570.0`.
     static func rounded(_ v: Double) -> Double {
         Double(String(format: "%.\(significantDigits - 1)e", v))!
-    }
-
-    /// The middle value (the mean of the two middle values for an even count).
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        let m = s.count / 2
-        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
     }
 }
 

@@ -1,0 +1,39 @@
+import XCTest
+@testable import SeglabNumerics
+
+final class SelectionTests: XCTestCase {
+    /// The median a sort gives: the middle value, or the mean of the two middle values.
+    private func sortedMedian(_ v: [Double]) -> Double {
+        let s = v.sorted(), m = s.count / 2
+        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+    }
+
+    func testMedianEqualsTheSortedMedianBitForBit() {
+        var rng = Xoshiro256StarStar(seed: 11)
+        for n in [1, 2, 3, 4, 5, 8, 9, 100, 101, 1_000, 4_097] {
+            // Continuous values, heavy ties (a few distinct values), and values ending sorted,
+            // reversed, all equal.
+            let continuous = (0 ..< n).map { _ in rng.nextGaussian() * 100 }
+            let ties = (0 ..< n).map { _ in Double(rng.nextInt(below: 4)) - 1.5 }
+            let cases = [continuous, ties, continuous.sorted(), continuous.sorted().reversed(),
+                         [Double](repeating: 0.25, count: n)]
+            for values in cases {
+                XCTAssertEqual(Selection.median(values).bitPattern, sortedMedian(values).bitPattern, "n = \(n)")
+            }
+        }
+    }
+
+    func testSelectPartitionsAroundTheKthValue() {
+        var rng = Xoshiro256StarStar(seed: 12)
+        let values = (0 ..< 777).map { _ in Double(rng.nextInt(below: 50)) }
+        let sorted = values.sorted()
+        for k in [0, 1, 388, 775, 776] {
+            var a = values
+            let v = a.withUnsafeMutableBufferPointer { Selection.select($0, k) }
+            XCTAssertEqual(v, sorted[k])
+            XCTAssertTrue(a[..<k].allSatisfy { $0 <= v })
+            XCTAssertTrue(a[(k + 1)...].allSatisfy { $0 >= v })
+            XCTAssertEqual(a.sorted(), sorted, "a permutation of the input")
+        }
+    }
+}
