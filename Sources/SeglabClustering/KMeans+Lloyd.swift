@@ -312,12 +312,28 @@ struct BoundedAssignment {
                 // coin toss in the early iterations, where a branch would be mispredicted.
                 lowerOverUpper.withUnsafeBufferPointer { t1 in
                     upperBelow.withUnsafeBufferPointer { t2 in
-                        for i in rows {
+                        // Four rows at a time in SIMD lanes (each lane the scalar test), then the
+                        // rest one by one. Rows are written always, kept only when undecided.
+                        var i = rows.lowerBound
+                        while i + 4 <= rows.upperBound {
+                            let a0 = Int(labels[i]), a1 = Int(labels[i + 1]), a2 = Int(labels[i + 2]), a3 = Int(labels[i + 3])
+                            let u = SIMD4<Double>(Double(upper[i]), Double(upper[i + 1]), Double(upper[i + 2]), Double(upper[i + 3]))
+                            let l = SIMD4<Double>(Double(lower[i]), Double(lower[i + 1]), Double(lower[i + 2]), Double(lower[i + 3]))
+                            let byGap = (l - u) .> SIMD4(t1[a0], t1[a1], t1[a2], t1[a3])
+                            let byCentres = u .< SIMD4(Double(t2[a0]), Double(t2[a1]), Double(t2[a2]), Double(t2[a3]))
+                            let decided = byGap .| byCentres
+                            for q in 0 ..< 4 {
+                                undecided[count] = i + q
+                                count += decided[q] ? 0 : 1
+                            }
+                            i += 4
+                        }
+                        while i < rows.upperBound {
                             let a = Int(labels[i]), u = upper[i]
                             let decided = (Double(lower[i]) - Double(u) > t1[a]) || (u < t2[a])
-                            // Written always, kept only when undecided.
                             undecided[count] = i
                             count += decided ? 0 : 1
+                            i += 1
                         }
                     }
                 }
