@@ -115,7 +115,7 @@ enum TransactionsLoader {
                 } ?? -1
                 let product: Int32 = productCol.map { j in csv.withValue(j) { products.intern($0) } } ?? -1
                 let isReturn = cancelled || quantity < 0 || (amountCol != nil && v < 0)
-                let key = customer >= 0 && duplicates != nil ? try StreamingDeduplicator.key(csv) : nil
+                let key = customer >= 0 && duplicates != nil ? try duplicates!.key(csv) : nil
                 batch.append(Row(customer: customer, day: day, invoice: invoice, product: product, value: value,
                                  isReturn: isReturn, isNonPositive: !isReturn && (value <= 0 || (priceCol != nil && v <= 0)),
                                  key: key))
