@@ -53,6 +53,11 @@ struct ByteHashIndex {
         }
     }
 
+    /// The first slot `find` reads for `hash`: reading it ahead for a batch of keys lets their
+    /// cache misses overlap instead of queueing.
+    @inline(__always)
+    func firstSlot(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash >> 32) & mask] }
+
     /// Adds a new entry at the slot `find` returned; returns its number.
     @discardableResult
     mutating func insert(hash: UInt64, slot: Int) -> Int {
@@ -101,9 +106,14 @@ struct ByteInterner {
 
     /// The number of `key`, adding it when new.
     @inline(__always)
-    mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32 { intern(key, hash: nil) }
+
+    /// The number of `key`, whose `ByteHashIndex.hash` is `hash` (computed elsewhere, e.g. on
+    /// the thread that parsed it), adding it when new.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64?) -> Int32 {
         if last >= 0, bytesEqual(last, key) { return Int32(last) }
-        let h = ByteHashIndex.hash(key)
+        let h = hash ?? ByteHashIndex.hash(key)
         let (found, slot) = index.find(hash: h) { bytesEqual($0, key) }
         if let found { last = found; return Int32(found) }
         arena.append(contentsOf: key)
@@ -111,6 +121,17 @@ struct ByteInterner {
         last = index.insert(hash: h, slot: slot)
         return Int32(last)
     }
+
+    /// Reads ahead the first slot each of `hashes` (`ByteHashIndex.hash` of keys about to be
+    /// interned) probes.
+    mutating func prefetch<S: Sequence>(hashes: S) where S.Element == UInt64 {
+        var touched: UInt64 = 0
+        for h in hashes { touched &+= index.firstSlot(hash: h) }
+        sink = touched
+    }
+
+    /// Keeps `prefetch`'s reads from being optimised away.
+    private var sink: UInt64 = 0
 
     /// The text of entry `i`.
     func string(_ i: Int) -> String {
@@ -185,9 +206,10 @@ struct StreamingDeduplicator {
     }
 
     /// The key of the current record of `csv`.
-    func key(_ csv: CSVReader) throws -> Key {
+    static func key(_ csv: CSVReader) throws -> Key {
         let span = csv.recordSpan
-        guard span.start + 1 < 1 << offsetBits else {
+        // Offsets past the size the file had when opened would not fit the slot's offset bits.
+        guard span.start < csv.fileSize else {
             throw DataError(file: csv.path, "the file changed while being read; read it again when it is complete")
         }
         return Key(hash: ByteHashIndex.hash(csv.recordBytes), offset: span.start, length: span.end - span.start)
