@@ -251,12 +251,13 @@ struct StreamingDeduplicator {
     }
 
     /// Doubles the table, or at once grows it to fit the records the rest of the file will
-    /// likely hold at the rate seen so far (`bytesSoFar`; at most 16 times larger at once): a
-    /// large file then skips most intermediate sizes and their copies. The size only changes speed, never an answer.
+    /// likely hold at the rate seen so far (`bytesSoFar`): a large file then skips the
+    /// intermediate sizes and the transient of holding two large tables at once. The size
+    /// changes speed and memory only, never an answer.
     private mutating func grow(projecting bytesSoFar: Int) {
         let projected = Double(count) * Double(reader.fileSize) / Double(max(bytesSoFar, 1)) * 1.1
         var size = slots.count * 2
-        while Double(size) * 0.75 < projected && size < slots.count * 16 { size *= 2 }
+        while Double(size) * 0.75 < projected { size *= 2 }
         let old = slots
         slots = [UInt64](repeating: 0, count: size)
         shift = 64 - UInt64(size.trailingZeroBitCount)

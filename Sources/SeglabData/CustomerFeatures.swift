@@ -49,6 +49,14 @@ struct CustomerAggregator {
         self.hasProducts = hasProducts
     }
 
+    /// Reserves room for the purchases of about `rows` rows (an estimate; the lists grow beyond
+    /// it if need be). Capped at 2^26 rows, so that a wild estimate cannot ask for gigabytes.
+    mutating func reserve(rows estimate: Int) {
+        let rows = min(estimate, 1 << 26)
+        if hasProducts { products.reserveCapacity(rows) }
+        runs.reserveCapacity(rows / 2)
+    }
+
     /// Makes room for customers numbered up to `customer`.
     @inline(__always)
     private mutating func ensure(_ customer: Int) {

@@ -87,6 +87,12 @@ enum TransactionsLoader {
         var more = true
         while more {
             let batch = parser.nextBatch()
+            if read == 0, batch.bytesRead > 0 {
+                // Room for the purchases the whole file likely holds at the first batch's rate:
+                // no copies as the lists grow, and a generous guess costs address space only
+                // (pages never written are never resident).
+                aggregator.reserve(rows: Int(Double(batch.rows.count) * Double(csv.fileSize) / Double(batch.bytesRead) * 1.25))
+            }
             read += batch.rows.count
             // The batch's lookups into tables larger than the cache, read ahead together.
             customers.prefetch(hashes: batch.rows.lazy.compactMap { $0.customer?.hash })

@@ -20,6 +20,8 @@ final class RowParser: @unchecked Sendable {
         fileprivate(set) var error: Error?
         /// The file ends after `rows`.
         fileprivate(set) var isLast = false
+        /// Bytes of the file up to the end of `rows`.
+        fileprivate(set) var bytesRead = 0
     }
 
     static let ringSize = 4
@@ -98,7 +100,7 @@ final class RowParser: @unchecked Sendable {
         text.removeAll(keepingCapacity: true)
         batch.error = nil
         batch.isLast = false
-        defer { batch.rows = rows; batch.text = text }
+        defer { batch.rows = rows; batch.text = text; batch.bytesRead = csv.recordSpan.end }
         defer { markCopies(&rows, error: &batch.error) }
         /// Field `j`'s value (doubled quotes undone) appended to `text`.
         @inline(__always) func copy(_ j: Int) -> TransactionsLoader.Text {
