@@ -102,14 +102,6 @@ final class RowParser: @unchecked Sendable {
         batch.isLast = false
         defer { batch.rows = rows; batch.text = text; batch.bytesRead = csv.recordSpan.end }
         defer { markCopies(&rows, error: &batch.error) }
-        /// Field `j`'s value (doubled quotes undone) appended to `text`.
-        @inline(__always) func copy(_ j: Int) -> TransactionsLoader.Text {
-            csv.withValue(j) { b in
-                let start = text.count
-                text.append(contentsOf: b)
-                return TransactionsLoader.Text(start: start, end: text.count, hash: ByteHashIndex.hash(b))
-            }
-        }
         do {
             while rows.count < TransactionsLoader.batchRows {
                 guard try csv.next() else { batch.isLast = true; return }
@@ -118,10 +110,10 @@ final class RowParser: @unchecked Sendable {
                 let v = try number(valueCol)
                 let value = m.unitPrice == nil ? v : quantity * v
                 guard value.isFinite else { throw outOfRange(valueCol) }
-                let customer = csv.isEmpty(m.customer) ? nil : copy(m.customer)
-                let invoice = m.invoice.map(copy)
+                let customer = csv.isEmpty(m.customer) ? nil : Self.copy(csv, m.customer, to: &text)
+                let invoice = m.invoice.map { Self.copy(csv, $0, to: &text) }
                 let cancelled = invoice.map { $0.end > $0.start && text[$0.start] == UInt8(ascii: "C") } ?? false
-                let product = m.product.map(copy)
+                let product = m.product.map { Self.copy(csv, $0, to: &text) }
                 let isReturn = cancelled || quantity < 0 || (m.amount != nil && v < 0)
                 if customer != nil && checksCopies { keys.append((rows.count, try StreamingDeduplicator.key(csv))) }
                 rows.append(TransactionsLoader.Row(day: day, value: value, isReturn: isReturn,
@@ -130,6 +122,17 @@ final class RowParser: @unchecked Sendable {
             }
         } catch {
             batch.error = error
+        }
+    }
+
+    /// Field `j`'s value (doubled quotes undone) appended to `text`. Takes `text` inout rather
+    /// than capturing it: a captured variable is boxed and pays an exclusivity check per access.
+    @inline(__always)
+    private static func copy(_ csv: CSVReader, _ j: Int, to text: inout [UInt8]) -> TransactionsLoader.Text {
+        csv.withValue(j) { b in
+            let start = text.count
+            text.append(contentsOf: b)
+            return TransactionsLoader.Text(start: start, end: text.count, hash: ByteHashIndex.hash(b))
         }
     }
 
