@@ -6,10 +6,10 @@ import Foundation
 /// to `CustomerAggregator`. Memory is one read block, the ids seen, one hash slot per record
 /// with a customer id (for exact duplicates) and the purchases in runs — not the file.
 ///
-/// Two threads share the work, each in file order: `RowParser` reads, parses and checks rows,
-/// hashes their texts and marks exact duplicates (the other core, beside the file's SHA-256);
-/// this thread numbers the ids and aggregates, batch by batch. Each step sees the rows in
-/// file order whatever the threads' timing, so the result does not depend on them.
+/// Two threads share the work, each in file order: `RowParser` reads, parses and checks rows
+/// and hashes their texts (the other core, beside the file's SHA-256); this thread finds
+/// exact duplicates, numbers the ids and aggregates, batch by batch. Each step sees the rows
+/// in file order whatever the threads' timing, so the result does not depend on them.
 ///
 /// Every row is parsed before any cleaning, so a malformed or empty date, quantity, price or
 /// amount is bad input even in a row cleaning would drop; an empty customer id is not (the
@@ -33,8 +33,8 @@ enum TransactionsLoader {
         /// nil: an empty customer id.
         var customer: Text?
         var invoice: Text?, product: Text?
-        /// An exact copy of an earlier row with a customer id (when duplicates are dropped).
-        var isCopy: Bool
+        /// For the duplicate check (rows with a customer id, when duplicates are dropped).
+        var key: StreamingDeduplicator.Key?
     }
 
     /// Header positions of the mapped columns.
@@ -81,7 +81,8 @@ enum TransactionsLoader {
         var aggregator = CustomerAggregator(hasInvoices: m.invoice != nil, hasProducts: m.product != nil)
         var read = 0, missingID = 0, copies = 0, nonPositive = 0, excluded = 0
 
-        let parser = RowParser(csv, m, source: source, duplicates: cleaning.duplicates == .drop)
+        var duplicates: StreamingDeduplicator? = cleaning.duplicates == .drop ? StreamingDeduplicator(csv) : nil
+        let parser = RowParser(csv, m, source: source, keys: duplicates != nil)
         parser.start()
         defer { parser.stop() }
         var more = true
@@ -95,9 +96,10 @@ enum TransactionsLoader {
             }
             read += batch.rows.count
             // The batch's lookups into tables larger than the cache, read ahead together.
+            duplicates?.prefetch(batch.rows.lazy.compactMap(\.key))
             customers.prefetch(hashes: batch.rows.lazy.compactMap { $0.customer?.hash })
             invoices.prefetch(hashes: batch.rows.lazy.compactMap { $0.invoice?.hash })
-            batch.text.withUnsafeBufferPointer { text in
+            try batch.text.withUnsafeBufferPointer { text in
                 func bytes(_ t: Text) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: text[t.start ..< t.end]) }
                 for row in batch.rows {
                     // The rules in their report order: a row is counted by the first that drops it.
@@ -106,7 +108,7 @@ enum TransactionsLoader {
                     guard let customer = row.customer.map({ customers.intern(bytes($0), hash: $0.hash) }) else {
                         missingID += 1; continue
                     }
-                    if row.isCopy { copies += 1; continue }
+                    if let key = row.key, try duplicates!.isCopy(key) { copies += 1; continue }
                     if row.isNonPositive { nonPositive += 1; continue }
                     if row.isReturn {
                         if cleaning.cancellations == .exclude { excluded += 1; continue }
@@ -124,7 +126,8 @@ enum TransactionsLoader {
             more = !batch.isLast
             parser.recycle()
         }
-        parser.stop()  // frees the duplicate check's table before the aggregation's last step
+        parser.stop()
+        duplicates = nil  // its table is not needed for the aggregation's last step
         let fingerprint = try csv.fingerprint()
         if read == 0 { throw DataError(file: path, row: 2, "has a header but no transaction rows") }
 

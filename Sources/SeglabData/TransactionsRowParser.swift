@@ -3,10 +3,9 @@ import Foundation
 
 /// The parsing side of `TransactionsLoader.load`, on a thread of its own: reads the file,
 /// parses and checks every row (date, numbers, line value), copies its customer, invoice and
-/// product texts out of the read buffer with their hashes, marks exact copies of earlier rows
-/// (rows with a customer id; the check runs here, in file order, which balances the two
-/// threads' work), and hands the rows over in batches, in file order. A bad row ends the
-/// stream: its batch carries the rows before it and the error.
+/// product texts out of the read buffer with their hashes and the duplicate check's key of
+/// rows with a customer id, and hands the rows over in batches, in file order. A bad row ends
+/// the stream: its batch carries the rows before it and the error.
 ///
 /// Batches go round a ring of `ringSize`: the parser fills one while the loader works through
 /// another, and waits when the loader is `ringSize` batches behind (memory stays bounded).
@@ -32,9 +31,7 @@ final class RowParser: @unchecked Sendable {
     private let csv: CSVReader
     private let m: TransactionsLoader.Mapping
     private let source: TransactionsCSVSource
-    private var duplicates: StreamingDeduplicator?
-    /// The current batch's duplicate-check keys: (row, key).
-    private var keys: [(Int, StreamingDeduplicator.Key)] = []
+    private let keys: Bool
     private let ring = (0 ..< ringSize).map { _ in Batch() }
     private let free = DispatchSemaphore(value: ringSize), filled = DispatchSemaphore(value: 0)
     private let done = DispatchGroup()
@@ -43,10 +40,9 @@ final class RowParser: @unchecked Sendable {
     /// The loader's next batch (loader side only).
     private var taken = 0
 
-    /// `duplicates`: mark exact copies of earlier rows (among rows with a customer id).
-    init(_ csv: CSVReader, _ m: TransactionsLoader.Mapping, source: TransactionsCSVSource, duplicates: Bool) {
-        self.csv = csv; self.m = m; self.source = source
-        self.duplicates = duplicates ? StreamingDeduplicator(csv) : nil
+    /// `keys`: compute the duplicate check's key of rows with a customer id.
+    init(_ csv: CSVReader, _ m: TransactionsLoader.Mapping, source: TransactionsCSVSource, keys: Bool) {
+        self.csv = csv; self.m = m; self.source = source; self.keys = keys
     }
 
     /// Starts parsing on another thread.
@@ -78,21 +74,18 @@ final class RowParser: @unchecked Sendable {
         free.signal()
     }
 
-    /// Stops the parsing thread, waits for it (the reader is then free again) and drops the
-    /// duplicate check's table. Idempotent.
+    /// Stops the parsing thread and waits for it (the reader is then free again). Idempotent.
     func stop() {
         guard running else { return }
         running = false
         lock.withLock { stopped = true }
         free.signal()  // wakes a parser waiting for a free batch; it sees `stopped`
         done.wait()
-        duplicates = nil  // its table is not needed any more
     }
 
     private func fill(_ batch: Batch) {
         // Locals, so that the per-row work retains nothing.
-        let csv = self.csv, m = self.m, checksCopies = duplicates != nil
-        keys.removeAll(keepingCapacity: true)
+        let csv = self.csv, m = self.m, keys = self.keys
         let valueCol = m.unitPrice ?? m.amount!
         var rows = batch.rows, text = batch.text
         batch.rows = []; batch.text = []
@@ -101,7 +94,6 @@ final class RowParser: @unchecked Sendable {
         batch.error = nil
         batch.isLast = false
         defer { batch.rows = rows; batch.text = text; batch.bytesRead = csv.recordSpan.end }
-        defer { markCopies(&rows, error: &batch.error) }
         do {
             while rows.count < TransactionsLoader.batchRows {
                 guard try csv.next() else { batch.isLast = true; return }
@@ -115,10 +107,10 @@ final class RowParser: @unchecked Sendable {
                 let cancelled = invoice.map { $0.end > $0.start && text[$0.start] == UInt8(ascii: "C") } ?? false
                 let product = m.product.map { Self.copy(csv, $0, to: &text) }
                 let isReturn = cancelled || quantity < 0 || (m.amount != nil && v < 0)
-                if customer != nil && checksCopies { keys.append((rows.count, try StreamingDeduplicator.key(csv))) }
+                let key = customer != nil && keys ? try StreamingDeduplicator.key(csv) : nil
                 rows.append(TransactionsLoader.Row(day: day, value: value, isReturn: isReturn,
                                                    isNonPositive: !isReturn && (value <= 0 || (m.unitPrice != nil && v <= 0)),
-                                                   customer: customer, invoice: invoice, product: product, isCopy: false))
+                                                   customer: customer, invoice: invoice, product: product, key: key))
             }
         } catch {
             batch.error = error
@@ -133,22 +125,6 @@ final class RowParser: @unchecked Sendable {
             let start = text.count
             text.append(contentsOf: b)
             return TransactionsLoader.Text(start: start, end: text.count, hash: ByteHashIndex.hash(b))
-        }
-    }
-
-    /// The batch's duplicate lookups, after its rows are parsed: read ahead together (their cache
-    /// misses overlap), then done in file order. A parse error in the batch takes precedence
-    /// (it comes first in the file's order of checks: every row is parsed before it is cleaned).
-    private func markCopies(_ rows: inout [TransactionsLoader.Row], error: inout Error?) {
-        // Moved into locals for the loop: a class's stored properties pay an exclusivity check per access.
-        guard !keys.isEmpty, var table = duplicates.take() else { return }
-        let keys = self.keys
-        defer { duplicates = table }
-        table.prefetch(keys.lazy.map(\.1))
-        do {
-            for (row, key) in keys { rows[row].isCopy = try table.isCopy(key) }
-        } catch let e {
-            if error == nil { error = e }
         }
     }
 
