@@ -48,7 +48,9 @@ final class RowParser: @unchecked Sendable {
     /// Starts parsing on another thread.
     func start() {
         running = true
-        DispatchQueue.global().async(group: done) { [self] in
+        // A serial queue of its own (as the file's hashing has): its work always gets a thread,
+        // whereas a block on the global pool could queue behind callers that wait for it.
+        DispatchQueue(label: "seglab.parse-rows").async(group: done) { [self] in
             var k = 0
             while true {
                 free.wait()

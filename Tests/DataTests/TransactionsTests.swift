@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import XCTest
 @testable import SeglabData
 
@@ -222,5 +224,21 @@ final class TransactionsTests: XCTestCase {
             XCTAssertDataError(try TransactionsLoader.load(retailSource(badPath), cleaning: CleaningRules(), blockSize: blockSize),
                                row: n - 100 + 2, column: "InvoiceDate", "is not a valid date")
         }
+    }
+
+    /// Many loads at once from Dispatch's pool (as a grid's workers could start them), each
+    /// with its own parsing thread, all give the same table as one load alone.
+    func testLoadsFromEveryPoolThreadAtOnce() throws {
+        let source = retailSource(TempFiles.write(Self.retail))
+        let reference = try TransactionsLoader.load(source, cleaning: CleaningRules()).table
+        let loads = 4 * ProcessInfo.processInfo.activeProcessorCount
+        nonisolated(unsafe) var tables = [CustomerTable?](repeating: nil, count: loads)
+        tables.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: loads) { i in
+                out[i] = try? TransactionsLoader.load(source, cleaning: CleaningRules(), blockSize: 16).table
+            }
+        }
+        XCTAssertEqual(tables, [CustomerTable?](repeating: reference, count: loads))
     }
 }
