@@ -181,8 +181,10 @@ final class TransactionsTests: XCTestCase {
         for i in 0 ..< n {
             if i >= 3000, i % 500 == 0 { lines.append(lines[i - 3000 + 7]); continue }  // a copy from batches back
             let ret = i % 37 == 0
-            lines.append("\(ret ? "C" : "")\(i / 3),P\(i % 13),\"x, y\",\(ret ? -1 : 1 + i % 4),2011-01-\(10 + i % 19)T10:00:00,"
-                         + "\(["1.5", "0.25", "2", "0"][i % 4]),\(i % 11 == 0 ? "" : "k\(i * 7 % 97)"),UK")
+            // Pairs of rows share a customer, threes an invoice, fours a day: runs of one
+            // customer, invoice and day start and stop at every kind of change.
+            lines.append("\(ret ? "C" : "")\(i / 3),P\(i % 13),\"x, y\",\(ret ? -1 : 1 + i % 4),2011-01-\(10 + (i + 1) / 4 % 19)T10:00:00,"
+                         + "\(["1.5", "0.25", "2", "0", "3"][i % 5]),\(i % 11 == 0 ? "" : "k\(i / 2 * 7 % 997)"),UK")
         }
         // The plain computation: rows in file order, sets for everything distinct.
         var seen = Set<String>(), order: [String] = [], copies = 0
