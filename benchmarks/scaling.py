@@ -5,7 +5,7 @@ measured back to back in one invocation.
     python3 ../shared/anchors/make_data.py              # /tmp/anchors_data/customers_{20k,100k,1m}.csv
     swift build -c release                              # .build/release/seglab and seglab-bench
     python3 benchmarks/scaling.py [--sizes 20k 100k 1m] [--jobs 2] [--skip-sklearn] [--skip-ingest]
-                                  [--sklearn-budget-s S] [--work /tmp/seglab_scaling]
+                                  [--skip-grid] [--sklearn-budget-s S] [--work /tmp/seglab_scaling]
 
 Per size N (customers):
 - ingest: `seglab generate transactions --customers N` writes an order export (about 20
@@ -129,6 +129,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-sklearn", action="store_true")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--skip-grid", action="store_true", help="measure only the ingest")
     ap.add_argument("--sklearn-budget-s", type=float, default=None)
     ap.add_argument("--work", default="/tmp/seglab_scaling")
     args = ap.parse_args()
@@ -139,9 +140,10 @@ def main():
             r = ingest(ROWS[size], args.work)
             ingests.append((ROWS[size], r))
             print(f"ingest {size}: {r}", file=sys.stderr, flush=True)
-        g = grid(size, args.jobs, args.work, args.skip_sklearn, args.sklearn_budget_s)
-        grids_.append(g)
-        print(f"grid {size}: {g}", file=sys.stderr, flush=True)
+        if not args.skip_grid:
+            g = grid(size, args.jobs, args.work, args.skip_sklearn, args.sklearn_budget_s)
+            grids_.append(g)
+            print(f"grid {size}: {g}", file=sys.stderr, flush=True)
 
     if ingests:
         print("| customers | order lines | file | seglab ingest → features | peak RSS | pandas | peak RSS | ratio | load |")
@@ -152,6 +154,8 @@ def main():
         ns = [n for n, _ in ingests]
         print(f"\nexponent b (time ∝ N^b): seglab ingest {exponent(ns, [r['seglab'] for _, r in ingests]) or float('nan'):.2f}, "
               f"pandas {exponent(ns, [r['pandas'] for _, r in ingests]) or float('nan'):.2f}\n")
+    if not grids_:
+        return
     print("| customers | seglab grid (36 runs) | per run | peak RSS | results on disk | scikit-learn | per run | ratio | load (seglab / sklearn) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for g in grids_:

@@ -9,22 +9,37 @@ public enum CustomerFeatures {
 
 /// Customer features built as the rows stream past: per customer, the sums and first and last
 /// purchase days at once (each customer's rows are added in file order, so the sums are those
-/// of the rows in file order); per purchase, only what the distinct counts need (invoice,
-/// product, day: 16 bytes), counted per customer once every row is in.
+/// of the rows in file order); for the distinct counts, the purchases in runs of one customer,
+/// invoice and day (an order's lines arrive together: about five lines a run), each run
+/// 24 bytes and each line only its product (4 bytes), counted per customer once every row is in.
 ///
 /// Customers are numbered by the caller in order of their first row in the file (whatever
 /// cleaning does to that row), which is the order of the table.
 struct CustomerAggregator {
-    private struct Purchase {
-        var customer: Int32, invoice: Int32, product: Int32, day: Int32
+    /// One customer's running figures, together: a row touches one cache line, not one per figure.
+    private struct Totals {
+        var monetary = 0.0, returned = 0.0
+        var first = Int32.max, last = Int32.min
+        /// The customer's latest run of purchases (-1: none yet); runs link to their predecessor.
+        var lastRun: Int32 = -1
+        /// Whether any row of the customer survived the row-level cleaning.
+        var hasRow = false
     }
 
-    private var monetary: [Double] = [], returned: [Double] = []
-    private var first: [Int32] = [], last: [Int32] = []
-    private var purchaseCount: [Int32] = []
-    /// Whether any row of the customer survived the row-level cleaning.
-    private var hasRow: [Bool] = []
-    private var purchases: [Purchase] = []
+    /// Consecutive purchases of one customer with the same invoice and day; their products are
+    /// `products[start ..< start + count]`.
+    private struct Run {
+        var start: Int
+        var invoice: Int32, day: Int32, count: Int32
+        /// The customer's run before this one (-1: none).
+        var previous: Int32
+    }
+
+    private var totals: [Totals] = []
+    private var runs: [Run] = []
+    /// The customer of the run being extended (-1: none).
+    private var runCustomer = -1
+    private var products: [Int32] = []
     /// Each row its own invoice (no invoice column).
     private let rowIsInvoice: Bool
     private let hasProducts: Bool
@@ -32,83 +47,92 @@ struct CustomerAggregator {
     init(hasInvoices: Bool, hasProducts: Bool) {
         rowIsInvoice = !hasInvoices
         self.hasProducts = hasProducts
-        purchases.reserveCapacity(1 << 16)
+    }
+
+    /// Reserves room for the purchases of about `rows` rows (an estimate; the lists grow beyond
+    /// it if need be). Capped at 2^26 rows, so that a wild estimate cannot ask for gigabytes.
+    mutating func reserve(rows estimate: Int) {
+        let rows = min(estimate, 1 << 26)
+        if hasProducts { products.reserveCapacity(rows) }
+        runs.reserveCapacity(rows / 2)
     }
 
     /// Makes room for customers numbered up to `customer`.
     @inline(__always)
     private mutating func ensure(_ customer: Int) {
-        while hasRow.count <= customer {
-            monetary.append(0); returned.append(0); first.append(.max); last.append(.min)
-            purchaseCount.append(0); hasRow.append(false)
-        }
+        if totals.count <= customer { totals += repeatElement(Totals(), count: customer + 1 - totals.count) }
     }
 
     /// A return that survived cleaning: its absolute line value counts toward the return rate.
     mutating func addReturn(customer c: Int, value: Double) {
         ensure(c)
-        hasRow[c] = true
-        returned[c] += abs(value)
+        totals[c].hasRow = true
+        totals[c].returned += abs(value)
     }
 
     /// A purchase that survived cleaning.
     mutating func addPurchase(customer c: Int, day: Int32, value: Double, invoice: Int32, product: Int32) {
         ensure(c)
-        hasRow[c] = true
-        monetary[c] += value
-        first[c] = min(first[c], day); last[c] = max(last[c], day)
-        purchaseCount[c] += 1
-        purchases.append(Purchase(customer: Int32(truncatingIfNeeded: c), invoice: invoice, product: product, day: day))
+        totals.withUnsafeMutableBufferPointer { t in
+            t[c].hasRow = true
+            t[c].monetary += value
+            t[c].first = min(t[c].first, day); t[c].last = max(t[c].last, day)
+        }
+        if hasProducts { products.append(product) }
+        if runCustomer == c, let r = runs.indices.last, runs[r].invoice == invoice, runs[r].day == day, runs[r].count < .max {
+            runs[r].count += 1
+        } else {
+            guard runs.count < Int32.max else { preconditionFailure("more than 2^31 orders") }
+            runs.append(Run(start: products.count - (hasProducts ? 1 : 0), invoice: invoice, day: day, count: 1,
+                            previous: totals[c].lastRun))
+            totals[c].lastRun = Int32(runs.count - 1)
+            runCustomer = c
+        }
     }
 
     /// The table: one row per customer with a purchase, in customer order. `ids(c)` is customer
     /// c's id; `steps` the cleaning so far, to which the aggregation's two steps are added.
-    mutating func table(customers: Int, ids: (Int) -> String, invoices: Int, products: Int, asOf: String?,
+    mutating func table(customers: Int, ids: (Int) -> String, invoices: Int, products productCount: Int, asOf: String?,
                          path: String, steps: [DataReport.Step]) throws -> CustomerTable {
         ensure(customers - 1)
-        // Distinct invoices, products and days per customer: group the purchases by customer (a
-        // stable counting sort), then stamp each value with the customer that last counted it.
-        var start = [Int](repeating: 0, count: customers + 1)
-        for c in 0 ..< customers { start[c + 1] = start[c] + Int(purchaseCount[c]) }
-        var fill = start
-        var order = [Int32](repeating: 0, count: purchases.count)
+        // Distinct invoices, products and days per customer: walk each customer's runs and stamp
+        // each value with the customer that last counted it.
         var minDay = Int32.max, maxDay = Int32.min
-        for (k, p) in purchases.enumerated() {
-            order[fill[Int(p.customer)]] = Int32(truncatingIfNeeded: k)
-            fill[Int(p.customer)] += 1
-            minDay = min(minDay, p.day); maxDay = max(maxDay, p.day)
-        }
+        for t in totals where t.lastRun >= 0 { minDay = min(minDay, t.first); maxDay = max(maxDay, t.last) }
         var invoiceStamp = [Int32](repeating: -1, count: invoices)
-        var productStamp = [Int32](repeating: -1, count: products)
-        var dayStamp = [Int32](repeating: -1, count: purchases.isEmpty ? 0 : Int(maxDay - minDay) + 1)
+        var productStamp = [Int32](repeating: -1, count: productCount)
+        var dayStamp = [Int32](repeating: -1, count: minDay > maxDay ? 0 : Int(maxDay - minDay) + 1)
         var frequency = [Int](repeating: 0, count: customers), distinct = frequency, days = frequency
-        for c in 0 ..< customers where start[c + 1] > start[c] {
+        for c in 0 ..< customers {
             let stamp = Int32(c)
-            for k in start[c] ..< start[c + 1] {
-                let p = purchases[Int(order[k])]
+            var r = Int(totals[c].lastRun)
+            while r >= 0 {
+                let run = runs[r]
                 if rowIsInvoice {
-                    frequency[c] += 1
-                } else if invoiceStamp[Int(p.invoice)] != stamp {
-                    invoiceStamp[Int(p.invoice)] = stamp; frequency[c] += 1
+                    frequency[c] += Int(run.count)
+                } else if invoiceStamp[Int(run.invoice)] != stamp {
+                    invoiceStamp[Int(run.invoice)] = stamp; frequency[c] += 1
                 }
-                if hasProducts, productStamp[Int(p.product)] != stamp {
-                    productStamp[Int(p.product)] = stamp; distinct[c] += 1
+                if hasProducts {
+                    for k in run.start ..< run.start + Int(run.count) where productStamp[Int(products[k])] != stamp {
+                        productStamp[Int(products[k])] = stamp; distinct[c] += 1
+                    }
                 }
-                if dayStamp[Int(p.day - minDay)] != stamp { dayStamp[Int(p.day - minDay)] = stamp; days[c] += 1 }
+                if dayStamp[Int(run.day - minDay)] != stamp { dayStamp[Int(run.day - minDay)] = stamp; days[c] += 1 }
+                r = Int(run.previous)
             }
         }
-
         var steps = steps
         let remainingRows = steps.last?.rowsOut ?? 0
-        let withRows = hasRow.prefix(customers).filter { $0 }.count
+        let withRows = totals.prefix(customers).filter(\.hasRow).count
         steps.append(.init(step: "aggregate", rowsIn: remainingRows, rowsOut: withRows, detail: "rows to customers"))
-        let survivors = (0 ..< customers).filter { purchaseCount[$0] > 0 }
+        let survivors = (0 ..< customers).filter { totals[$0].lastRun >= 0 }
         steps.append(.init(step: "no purchase", rowsIn: withRows, rowsOut: survivors.count,
                            detail: "customers whose remaining rows are all returns"))
         guard !survivors.isEmpty else {
             throw DataError(file: path, "no customer has a purchase left after cleaning")
         }
-        let lastPurchase = survivors.map { last[$0] }.max()!
+        let lastPurchase = survivors.map { totals[$0].last }.max()!
 
         let asOfDay: Int32
         if let asOf {
@@ -124,13 +148,14 @@ struct CustomerAggregator {
             asOfDay = lastPurchase + 1
         }
 
-        var values = [Double]()
-        values.reserveCapacity(survivors.count * CustomerFeatures.names.count)
-        for c in survivors {
-            let f = Double(frequency[c])
-            values += [Double(asOfDay - last[c]), f, monetary[c], Double(asOfDay - first[c]),
-                       monetary[c] / f, Double(distinct[c]), returned[c] / monetary[c],
-                       days[c] > 1 ? Double(last[c] - first[c]) / Double(days[c] - 1) : 0]
+        let width = CustomerFeatures.names.count
+        var values = [Double](repeating: 0, count: survivors.count * width)
+        for (i, c) in survivors.enumerated() {
+            let t = totals[c], f = Double(frequency[c])
+            let row = [Double(asOfDay - t.last), f, t.monetary, Double(asOfDay - t.first),
+                       t.monetary / f, Double(distinct[c]), t.returned / t.monetary,
+                       days[c] > 1 ? Double(t.last - t.first) / Double(days[c] - 1) : 0]
+            for j in 0 ..< width { values[i * width + j] = row[j] }
         }
         var table = CustomerTable(ids: survivors.map(ids), numericNames: CustomerFeatures.names,
                                   numeric: Matrix(rows: survivors.count, cols: CustomerFeatures.names.count, storage: values),

@@ -1,7 +1,15 @@
+import Dispatch
+import Foundation
+
 /// Reads an order export (SPEC §1 `transactions_csv`) in one streamed pass: every row is
 /// checked, the row-level cleaning of SPEC §5 decides its fate at once, and the survivors go
 /// to `CustomerAggregator`. Memory is one read block, the ids seen, one hash slot per record
-/// with a customer id (for exact duplicates) and 16 bytes per purchase — not the file.
+/// with a customer id (for exact duplicates) and the purchases in runs — not the file.
+///
+/// Two threads share the work, each in file order: `RowParser` reads, parses and checks rows
+/// and hashes their texts (the other core, beside the file's SHA-256); this thread finds
+/// exact duplicates, numbers the ids and aggregates, batch by batch. Each step sees the rows
+/// in file order whatever the threads' timing, so the result does not depend on them.
 ///
 /// Every row is parsed before any cleaning, so a malformed or empty date, quantity, price or
 /// amount is bad input even in a row cleaning would drop; an empty customer id is not (the
@@ -9,26 +17,34 @@
 enum TransactionsLoader {
     /// Bytes read per block of the stream.
     static let blockSize = 4 << 20
-    /// Rows parsed before their duplicate lookups are done together.
-    static let batchRows = 512
+    /// Rows parsed before they are handed over (and their duplicate lookups done together).
+    static let batchRows = 2048
 
-    /// One parsed row, waiting for its batch's duplicate lookups.
-    private struct Row {
-        var customer: Int32, day: Int32, invoice: Int32, product: Int32
+    /// A text of a parsed row: its bytes (doubled quotes undone) in its batch's `text`, and their hash.
+    struct Text {
+        var start: Int, end: Int, hash: UInt64
+    }
+
+    /// One parsed row.
+    struct Row {
+        var day: Int32
         var value: Double
         var isReturn: Bool, isNonPositive: Bool
-        /// For the duplicate check (rows with a customer id, duplicates dropped).
+        /// nil: an empty customer id.
+        var customer: Text?
+        var invoice: Text?, product: Text?
+        /// For the duplicate check (rows with a customer id, when duplicates are dropped).
         var key: StreamingDeduplicator.Key?
     }
 
     /// Header positions of the mapped columns.
-    private struct Mapping {
+    struct Mapping {
         var customer, date, quantity: Int
         var unitPrice, amount, invoice, product: Int?
         var dates: DateParser
     }
 
-    private static func mapping(_ csv: CSVReader, _ source: TransactionsCSVSource) throws -> Mapping {
+    static func mapping(_ csv: CSVReader, _ source: TransactionsCSVSource) throws -> Mapping {
         guard (source.unitPrice == nil) != (source.amount == nil) else {
             throw DataError(file: source.path, "give exactly one of unit_price and amount")
         }
@@ -59,84 +75,59 @@ enum TransactionsLoader {
         let path = source.path
         let csv = try CSVReader(path: path, contents: source.contents, blockSize: blockSize, progress: progress)
         let m = try mapping(csv, source)
-        let (customerCol, dateCol, quantityCol) = (m.customer, m.date, m.quantity)
-        let (priceCol, amountCol, invoiceCol, productCol, dates) = (m.unitPrice, m.amount, m.invoice, m.product, m.dates)
-        let valueCol = priceCol ?? amountCol!
         let header = csv.header
 
         var customers = ByteInterner(), invoices = ByteInterner(), products = ByteInterner()
-        var aggregator = CustomerAggregator(hasInvoices: invoiceCol != nil, hasProducts: productCol != nil)
-        var duplicates: StreamingDeduplicator? = cleaning.duplicates == .drop ? StreamingDeduplicator(csv) : nil
+        var aggregator = CustomerAggregator(hasInvoices: m.invoice != nil, hasProducts: m.product != nil)
         var read = 0, missingID = 0, copies = 0, nonPositive = 0, excluded = 0
 
-        func number(_ j: Int) throws -> Double {
-            switch NumberParser.parse(csv.field(j)) {
-            case .number(let v): return v
-            case .empty: throw DataError(file: path, row: csv.line, column: header[j], "is empty; a number is required")
-            case .nonFinite:
-                throw DataError(file: path, row: csv.line, column: header[j],
-                                "'\(excerpt(csv.string(j)))' is not a finite number (NaN and infinities are bad input)")
-            case .outOfRange:
-                throw DataError(file: path, row: csv.line, column: header[j], NumberParser.outOfRangeMessage(excerpt(csv.string(j))))
-            case .invalid: throw DataError(file: path, row: csv.line, column: header[j], "'\(excerpt(csv.string(j)))' is not a number")
-            }
-        }
-
-        // Rows are parsed in batches; each batch's duplicate lookups are then done together
-        // (their cache misses overlap), and its rows are cleaned and aggregated in file order.
-        var batch = [Row]()
-        batch.reserveCapacity(Self.batchRows)
+        var duplicates: StreamingDeduplicator? = cleaning.duplicates == .drop ? StreamingDeduplicator(csv) : nil
+        let parser = RowParser(csv, m, source: source, keys: duplicates != nil)
+        parser.start()
+        defer { parser.stop() }
         var more = true
         while more {
-            batch.removeAll(keepingCapacity: true)
-            while batch.count < Self.batchRows {
-                guard try csv.next() else { more = false; break }
-                read += 1
-                guard let day = dates.day(csv.field(dateCol)) else {
-                    let text = csv.string(dateCol)
-                    let expected = source.dateFormat.map { "date_format '\(excerpt($0))'" } ?? "ISO 8601, e.g. 2011-12-09 or 2011-12-09T12:50:00"
-                    throw DataError(file: path, row: csv.line, column: header[dateCol],
-                                    text.isEmpty ? "is empty; a date is required" : "'\(excerpt(text))' is not a valid date (expected \(expected))")
-                }
-                let quantity = try number(quantityCol)
-                let v = try number(valueCol)
-                let value = priceCol == nil ? v : quantity * v
-                guard value.isFinite else {
-                    throw DataError(file: path, row: csv.line, column: header[valueCol],
-                                    "the line value \(header[quantityCol]) × \(header[valueCol]) is out of range (beyond ±1.8e308)")
-                }
-                let customer = csv.isEmpty(customerCol) ? -1 : csv.withValue(customerCol) { customers.intern($0) }
-                var cancelled = false
-                let invoice: Int32 = invoiceCol.map { j in
-                    csv.withValue(j) { b in
-                        cancelled = b.first == UInt8(ascii: "C")
-                        return invoices.intern(b)
+            let batch = parser.nextBatch()
+            if read == 0, batch.bytesRead > 0 {
+                // Room for the purchases the whole file likely holds at the first batch's rate:
+                // no copies as the lists grow, and a generous guess costs address space only
+                // (pages never written are never resident).
+                aggregator.reserve(rows: Int(Double(batch.rows.count) * Double(csv.fileSize) / Double(batch.bytesRead) * 1.25))
+            }
+            read += batch.rows.count
+            // The batch's lookups into tables larger than the cache, read ahead together.
+            duplicates?.prefetch(batch.rows.lazy.compactMap(\.key))
+            customers.prefetch(hashes: batch.rows.lazy.compactMap { $0.customer?.hash })
+            invoices.prefetch(hashes: batch.rows.lazy.compactMap { $0.invoice?.hash })
+            try batch.text.withUnsafeBufferPointer { text in
+                func bytes(_ t: Text) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: text[t.start ..< t.end]) }
+                for row in batch.rows {
+                    // The rules in their report order: a row is counted by the first that drops it.
+                    // Duplicates are looked for among every earlier row with a customer id. Ids are
+                    // numbered before cleaning, so customers keep the order of their first row.
+                    guard let customer = row.customer.map({ customers.intern(bytes($0), hash: $0.hash) }) else {
+                        missingID += 1; continue
                     }
-                } ?? -1
-                let product: Int32 = productCol.map { j in csv.withValue(j) { products.intern($0) } } ?? -1
-                let isReturn = cancelled || quantity < 0 || (amountCol != nil && v < 0)
-                let key = customer >= 0 && duplicates != nil ? try StreamingDeduplicator.key(csv) : nil
-                batch.append(Row(customer: customer, day: day, invoice: invoice, product: product, value: value,
-                                 isReturn: isReturn, isNonPositive: !isReturn && (value <= 0 || (priceCol != nil && v <= 0)),
-                                 key: key))
-            }
-            duplicates?.prefetch(batch.lazy.compactMap(\.key))
-            for row in batch {
-                // The rules in their report order: a row is counted by the first that drops it.
-                // Duplicates are looked for among every earlier row with a customer id.
-                if row.customer < 0 { missingID += 1; continue }
-                if let key = row.key, try duplicates!.isCopy(key) { copies += 1; continue }
-                if row.isNonPositive { nonPositive += 1; continue }
-                if row.isReturn {
-                    if cleaning.cancellations == .exclude { excluded += 1; continue }
-                    aggregator.addReturn(customer: Int(row.customer), value: row.value)
-                } else {
-                    aggregator.addPurchase(customer: Int(row.customer), day: row.day, value: row.value,
-                                           invoice: row.invoice, product: row.product)
+                    if let key = row.key, try duplicates!.isCopy(key) { copies += 1; continue }
+                    if row.isNonPositive { nonPositive += 1; continue }
+                    if row.isReturn {
+                        if cleaning.cancellations == .exclude { excluded += 1; continue }
+                        aggregator.addReturn(customer: Int(customer), value: row.value)
+                    } else {
+                        // Invoices and products are only counted per customer: their numbers need no order.
+                        let invoice = row.invoice.map { invoices.intern(bytes($0), hash: $0.hash) } ?? -1
+                        let product = row.product.map { products.intern(bytes($0), hash: $0.hash) } ?? -1
+                        aggregator.addPurchase(customer: Int(customer), day: row.day, value: row.value,
+                                               invoice: invoice, product: product)
+                    }
                 }
             }
+            if let error = batch.error { throw error }
+            more = !batch.isLast
+            parser.recycle()
         }
-        duplicates = nil  // its table is not needed for the aggregation
+        parser.stop()
+        duplicates = nil  // its table is not needed for the aggregation's last step
         let fingerprint = try csv.fingerprint()
         if read == 0 { throw DataError(file: path, row: 2, "has a header but no transaction rows") }
 

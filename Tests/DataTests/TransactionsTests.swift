@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import XCTest
 @testable import SeglabData
 
@@ -166,5 +168,79 @@ final class TransactionsTests: XCTestCase {
         XCTAssertDataError(try DataLoader.candidateColumns(.transactionsCSV(bad)), row: 1, column: "SKU", "no column named 'SKU'")
         XCTAssertDataError(try DataLoader.load(.transactionsCSV(retailSource(path)), cleaning: CleaningRules(), usedColumns: ["recency"]),
                            row: nil, column: "recency", "is not a customer feature")
+    }
+
+    /// Rows go from the parsing thread to the aggregating one in batches of
+    /// `TransactionsLoader.batchRows`: over several batches (invoices shared by customers and
+    /// split across batch boundaries, copies of rows whole batches back, returns), every
+    /// customer's features equal a plain computation over the rows in file order, bit for bit;
+    /// a bad row in a later batch is reported at its line, after which the parser has stopped.
+    func testManyBatchesMatchAPlainComputation() throws {
+        let n = 3 * TransactionsLoader.batchRows + 57
+        var lines: [String] = []
+        for i in 0 ..< n {
+            if i >= 3000, i % 500 == 0 { lines.append(lines[i - 3000 + 7]); continue }  // a copy from batches back
+            let ret = i % 37 == 0
+            // Pairs of rows share a customer, threes an invoice, fours a day: runs of one
+            // customer, invoice and day start and stop at every kind of change.
+            lines.append("\(ret ? "C" : "")\(i / 3),P\(i % 13),\"x, y\",\(ret ? -1 : 1 + i % 4),2011-01-\(10 + (i + 1) / 4 % 19)T10:00:00,"
+                         + "\(["1.5", "0.25", "2", "0", "3"][i % 5]),\(i % 11 == 0 ? "" : "k\(i / 2 * 7 % 997)"),UK")
+        }
+        // The plain computation: rows in file order, sets for everything distinct.
+        var seen = Set<String>(), order: [String] = [], copies = 0
+        struct Expect { var monetary = 0.0, returned = 0.0, first = Int.max, last = Int.min
+                        var invoices = Set<String>(), products = Set<String>(), days = Set<Int>() }
+        var expect: [String: Expect] = [:]
+        for line in lines {
+            let f = line.replacingOccurrences(of: "\"x, y\"", with: "xy").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let customer = f[6]
+            guard !customer.isEmpty else { continue }
+            if expect[customer] == nil { expect[customer] = Expect(); order.append(customer) }
+            guard seen.insert(line).inserted else { copies += 1; continue }
+            let quantity = Double(f[3])!, price = Double(f[5])!, day = Int(f[4].dropFirst(8).prefix(2))!
+            let isReturn = f[0].hasPrefix("C") || quantity < 0
+            if isReturn { expect[customer]!.returned += abs(quantity * price); continue }
+            guard quantity * price > 0 else { continue }
+            expect[customer]!.monetary += quantity * price
+            expect[customer]!.first = min(expect[customer]!.first, day); expect[customer]!.last = max(expect[customer]!.last, day)
+            expect[customer]!.invoices.insert(f[0]); expect[customer]!.products.insert(f[1]); expect[customer]!.days.insert(day)
+        }
+        let path = TempFiles.write(Self.retailHeader + lines.joined(separator: "\n") + "\n")
+        let t = try DataLoader.load(.transactionsCSV(retailSource(path, asOf: "2011-02-01")), cleaning: CleaningRules(), usedColumns: nil)
+        let buyers = order.filter { !expect[$0]!.invoices.isEmpty }
+        XCTAssertEqual(t.ids, buyers)
+        XCTAssertEqual(t.report.steps.first { $0.step == "duplicates" }.map { $0.rowsIn - $0.rowsOut }, copies)
+        XCTAssertGreaterThan(copies, 4)
+        for id in buyers {
+            let e = expect[id]!, f = Double(e.invoices.count)
+            XCTAssertEqual(features(t, id), ["recency_days": Double(32 - e.last), "frequency": f, "monetary": e.monetary,
+                                             "tenure_days": Double(32 - e.first), "avg_basket": e.monetary / f,
+                                             "distinct_products": Double(e.products.count), "return_rate": e.returned / e.monetary,
+                                             "days_between_orders": e.days.count > 1 ? Double(e.last - e.first) / Double(e.days.count - 1) : 0], id)
+        }
+
+        var bad = lines
+        bad[n - 100] = bad[n - 100].replacingOccurrences(of: "2011-01-", with: "2011-13-")
+        let badPath = TempFiles.write(Self.retailHeader + bad.joined(separator: "\n") + "\n")
+        for blockSize in [TransactionsLoader.blockSize, 4096] {
+            XCTAssertDataError(try TransactionsLoader.load(retailSource(badPath), cleaning: CleaningRules(), blockSize: blockSize),
+                               row: n - 100 + 2, column: "InvoiceDate", "is not a valid date")
+        }
+    }
+
+    /// Many loads at once from Dispatch's pool (as a grid's workers could start them), each
+    /// with its own parsing thread, all give the same table as one load alone.
+    func testLoadsFromEveryPoolThreadAtOnce() throws {
+        let source = retailSource(TempFiles.write(Self.retail))
+        let reference = try TransactionsLoader.load(source, cleaning: CleaningRules()).table
+        let loads = 4 * ProcessInfo.processInfo.activeProcessorCount
+        nonisolated(unsafe) var tables = [CustomerTable?](repeating: nil, count: loads)
+        tables.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: loads) { i in
+                out[i] = try? TransactionsLoader.load(source, cleaning: CleaningRules(), blockSize: 16).table
+            }
+        }
+        XCTAssertEqual(tables, [CustomerTable?](repeating: reference, count: loads))
     }
 }
