@@ -6,6 +6,7 @@ measured back to back in one invocation.
     swift build -c release                              # .build/release/seglab and seglab-bench
     python3 benchmarks/scaling.py [--sizes 20k 100k 1m] [--jobs 2] [--skip-sklearn] [--skip-ingest]
                                   [--skip-grid] [--sklearn-budget-s S] [--work /tmp/seglab_scaling]
+                                  [--build-dir .build-avx2/release]
 
 Per size N (customers):
 - ingest: `seglab generate transactions --customers N` writes an order export (about 20
@@ -21,7 +22,8 @@ Per size N (customers):
   `grids_vs_sklearn.py`.
 Printed: a Markdown table (seconds, peak RSS, per-run cost, ratio seglab / other: below 1
 means seglab is faster), the load average before each measurement, and the fitted exponent
-b of time ∝ N^b (least squares on log time against log N) for every column.
+b of time ∝ N^b (least squares on log time against log N) for every column. --build-dir
+takes seglab and seglab-bench from another build (e.g. the AVX2 one; see the README).
 """
 import argparse
 import json
@@ -124,6 +126,7 @@ def exponent(ns, ts):
 
 
 def main():
+    global BIN
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", default=["20k", "100k", "1m"], choices=sorted(ROWS))
     ap.add_argument("--jobs", type=int, default=2)
@@ -132,7 +135,9 @@ def main():
     ap.add_argument("--skip-grid", action="store_true", help="measure only the ingest")
     ap.add_argument("--sklearn-budget-s", type=float, default=None)
     ap.add_argument("--work", default="/tmp/seglab_scaling")
+    ap.add_argument("--build-dir", default=BIN, help="folder holding seglab and seglab-bench (default: the release build)")
     args = ap.parse_args()
+    BIN = os.path.abspath(args.build_dir)
     os.makedirs(args.work, exist_ok=True)
     ingests, grids_ = [], []
     for size in args.sizes:
