@@ -6,17 +6,20 @@ public enum Selection {
     /// The middle value of `values` (the mean of the two middle values for an even count);
     /// `values` must be non-empty and free of NaN.
     public static func median(_ values: [Double]) -> Double {
-        precondition(!values.isEmpty, "the median of nothing")
         var scratch = values
-        let m = scratch.count / 2
-        return scratch.withUnsafeMutableBufferPointer { a in
-            let upper = select(a, m)
-            guard a.count % 2 == 0 else { return upper }
-            // Everything before position m is at most a[m]: the largest of it is the lower middle.
-            var lower = a[0]
-            for i in 1 ..< m where a[i] > lower { lower = a[i] }
-            return (lower + upper) / 2
-        }
+        return scratch.withUnsafeMutableBufferPointer { median(inPlace: $0) }
+    }
+
+    /// `median(_:)` of the values in `a`, which it rearranges.
+    public static func median(inPlace a: UnsafeMutableBufferPointer<Double>) -> Double {
+        precondition(!a.isEmpty, "the median of nothing")
+        let m = a.count / 2
+        let upper = select(a, m)
+        guard a.count % 2 == 0 else { return upper }
+        // Everything before position m is at most a[m]: the largest of it is the lower middle.
+        var lower = a[0]
+        for i in 1 ..< m where a[i] > lower { lower = a[i] }
+        return (lower + upper) / 2
     }
 
     /// Rearranges `a` so that `a[k]` is the value a sort would put there, everything before

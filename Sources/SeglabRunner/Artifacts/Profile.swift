@@ -62,11 +62,9 @@ public struct Profile: Sendable, Equatable {
         var sums = [Double](repeating: 0, count: ids.count * d)
         var total = [Double](repeating: 0, count: d)
         var counts = [Int](repeating: 0, count: ids.count)
-        var members = [[Int]](repeating: [], count: ids.count)
         table.numeric.storage.withUnsafeBufferPointer { x in
             for (i, c) in slots.enumerated() {
                 counts[c] += 1
-                members[c].append(i)
                 for (k, j) in source.enumerated() {
                     sums[c * d + k] += x[i * width + j]
                     total[k] += x[i * width + j]
@@ -86,9 +84,10 @@ public struct Profile: Sendable, Equatable {
         let deviations = squares.map { ($0 / Double(n)).squareRoot() }
         let monetary = columns.firstIndex(of: Self.monetaryColumn)
 
+        let allMedians = Self.medians(table, source: source, slots: slots, counts: counts)
         var clusters = ids.enumerated().map { c, id -> Cluster in
             let means = (0 ..< d).map { sums[c * d + $0] / Double(counts[c]) }
-            let medians = source.map { j in Selection.median(members[c].map { table.numeric[$0, j] }) }
+            let medians = Array(allMedians[c * d ..< (c + 1) * d])
             let z = (0 ..< d).map { k in deviations[k] > 0 ? (means[k] - baseMeans[k]) / deviations[k] : 0 }
             let revenue = monetary.flatMap { k in total[k] != 0 ? sums[c * d + k] / total[k] : nil }
             return Cluster(cluster: id, size: counts[c], share: Double(counts[c]) / Double(n), revenueShare: revenue,
@@ -105,6 +104,34 @@ public struct Profile: Sendable, Equatable {
         self.clusters = clusters
         self.baseMeans = baseMeans
         baseDeviations = deviations
+    }
+
+    /// Per cluster (slot) and `source` column, the median (clusters × columns, row-major). The
+    /// rows are grouped by cluster once (a counting sort), then each column is copied in that
+    /// order and every cluster's stretch is selected in place: no array per cluster.
+    private static func medians(_ table: CustomerTable, source: [Int], slots: [Int], counts: [Int]) -> [Double] {
+        var start = [Int](repeating: 0, count: counts.count + 1)
+        for c in counts.indices { start[c + 1] = start[c] + counts[c] }
+        var next = start
+        var order = [Int](repeating: 0, count: slots.count)
+        for (i, c) in slots.enumerated() {
+            order[next[c]] = i
+            next[c] += 1
+        }
+        let width = table.numericNames.count, d = source.count
+        var medians = [Double](repeating: 0, count: counts.count * d)
+        var values = [Double](repeating: 0, count: slots.count)
+        table.numeric.storage.withUnsafeBufferPointer { x in
+            values.withUnsafeMutableBufferPointer { v in
+                for (k, j) in source.enumerated() {
+                    for (p, i) in order.enumerated() { v[p] = x[i * width + j] }
+                    for c in counts.indices where counts[c] > 0 {
+                        medians[c * d + k] = Selection.median(inPlace: UnsafeMutableBufferPointer(rebasing: v[start[c] ..< start[c + 1]]))
+                    }
+                }
+            }
+        }
+        return medians
     }
 
     /// The distinct labels ascending, and each row's position among them (a lookup table for
