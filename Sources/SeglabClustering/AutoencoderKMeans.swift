@@ -11,7 +11,7 @@ import SeglabNumerics
 public struct AutoencoderKMeans: ClusteringAlgorithm {
     public static let name = "ae_kmeans"
     public static let summary = "autoencoder (dense, ReLU, Adam on MSE) then K-Means on its codes"
-    public static let parameters = DeepClustering.parameters(epochs: "epochs")
+    public static let parameters = DeepClustering.parameters(epochs: "epochs", nInit: 10)
 
     let settings: DeepClustering.Settings
 

@@ -2,10 +2,10 @@ import SeglabNeural
 import SeglabNumerics
 
 /// Deep Embedded Clustering (Xie, Girshick & Farhadi, ICML 2016): pretrain the autoencoder
-/// (`DeepClustering`), take K-Means centres on its codes, then drop the decoder and train the
-/// encoder and the centres jointly on KL(P‖Q) (`StudentTAssignment`, α = 1) with SGD and
-/// momentum 0.9 (`dec_learning_rate`, 0.01 as the paper), on mini-batches shuffled every
-/// epoch. The target P is recomputed from every row each `update_interval` batches (default:
+/// (`DeepClustering`), take K-Means centres on its codes (by default the paper's 20 k-means++
+/// restarts), then drop the decoder and train the encoder and the centres jointly on KL(P‖Q)
+/// (`StudentTAssignment`, α = 1) with SGD and momentum 0.9 (`dec_learning_rate`, 0.01 as the
+/// paper), on mini-batches shuffled every epoch. The target P is recomputed from every row each `update_interval` batches (default:
 /// once per epoch, at its start); training stops when fewer than `tol` of the labels
 /// (argmax q) changed since the previous update — the first update is only a reference — or
 /// after `epochs` epochs.
@@ -16,7 +16,7 @@ import SeglabNumerics
 public struct DEC: ClusteringAlgorithm {
     public static let name = "dec"
     public static let summary = "Deep Embedded Clustering: pretrained autoencoder, then KL(P‖Q) on encoder and centres"
-    public static let parameters = DeepClustering.parameters(epochs: "pretrain_epochs") + [
+    public static let parameters = DeepClustering.parameters(epochs: "pretrain_epochs", nInit: 20) + [
         ParameterSpec("dec_learning_rate", .real(min: 0, max: 10, minExclusive: true), default: .value(.real(0.01)),
                       help: "SGD step size of the clustering stage (momentum 0.9)"),
         ParameterSpec("epochs", .int(min: 1, max: 100_000), default: .value(.int(50)),

@@ -5,8 +5,10 @@ import SeglabNumerics
 /// checkpoints and a loss curve, the K-Means on its codes, and the fit's random streams.
 enum DeepClustering {
     /// The autoencoder's parameters and `k`/`n_init`, as both algorithms declare them;
-    /// `epochs` names the training epochs (`epochs` for ae_kmeans, `pretrain_epochs` for dec).
-    static func parameters(epochs: String) -> [ParameterSpec] {
+    /// `epochs` names the training epochs (`epochs` for ae_kmeans, `pretrain_epochs` for dec);
+    /// `nInit` is the default number of K-Means restarts (10 for ae_kmeans as `kmeans` with
+    /// random starts; 20 for dec, as the DEC paper initialises its centres).
+    static func parameters(epochs: String, nInit: Int) -> [ParameterSpec] {
         [
             ParameterSpec("k", .int(min: 2, max: 1_000_000), default: .required, help: "number of clusters"),
             ParameterSpec("hidden", .intList(min: 1, max: 4096, minCount: 0, maxCount: 8), default: .value(.ints([64, 32])),
@@ -19,7 +21,7 @@ enum DeepClustering {
                           help: "rows per mini-batch (the rows are shuffled every epoch)"),
             ParameterSpec(epochs, .int(min: 1, max: 100_000), default: .value(.int(50)),
                           help: "epochs of autoencoder training on the mean squared reconstruction error"),
-            ParameterSpec("n_init", .int(min: 1, max: 10_000), default: .value(.int(10)),
+            ParameterSpec("n_init", .int(min: 1, max: 10_000), default: .value(.int(nInit)),
                           help: "k-means++ restarts of the K-Means on the codes, keeping the lowest inertia"),
         ]
     }

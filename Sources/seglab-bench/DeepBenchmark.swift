@@ -4,7 +4,8 @@ import SeglabData
 import SeglabMetrics
 import SeglabNumerics
 
-/// `seglab-bench deep [--data PATH] [--epochs N] [--dec-epochs N] [--seed S] [--workers N] [--json]`: the
+/// `seglab-bench deep [--data PATH] [--epochs N] [--dec-epochs N] [--seed S] [--workers N] [--set NAME=VALUE]…
+/// [--only ae_kmeans|dec] [--json]`: the
 /// anchors' PyTorch workload (`../shared/anchors/torch_ae.py`) through seglab's own
 /// algorithms: the 8 features StandardScaler-ed (no log transform, as PyTorch saw them), the
 /// network 8→64→32→4→32→64→8, batch 256, Adam 1e-3; `ae_kmeans` (k = 5, n_init 10) for the
@@ -12,10 +13,13 @@ import SeglabNumerics
 /// SGD (0.01, momentum 0.9; tol 0 so every epoch runs). Epoch times are the gaps between the
 /// fits' own checkpoints (an autoencoder epoch ends at its `epoch` checkpoint; a DEC epoch runs
 /// from its `dec` checkpoint to the next, its target update included, as PyTorch's).
+/// `--set` overrides a parameter of whichever fit declares it (a number, or a comma list such
+/// as `hidden=32,16`), for recipe studies on fixed seeds; `--only` runs one of the two fits.
 /// `benchmarks/deep_vs_torch.py` runs this and PyTorch back to back.
 func deepBenchmark(arguments: [String]) throws {
     var path = "/tmp/anchors_data/customers_100k.csv"
-    var epochs = 20, decEpochs = 20, seed: UInt64 = 0, json = false, workers: Int?
+    var epochs = 20, decEpochs = 20, seed: UInt64 = 0, json = false, workers: Int?, only: String?
+    var overrides = [String: ParamValue]()
     var rest = arguments[...]
     while let a = rest.popFirst() {
         switch a {
@@ -25,6 +29,22 @@ func deepBenchmark(arguments: [String]) throws {
         case "--seed": seed = rest.popFirst().flatMap(UInt64.init) ?? seed
         case "--json": json = true
         case "--workers": workers = rest.popFirst().flatMap(Int.init)
+        case "--only": only = rest.popFirst()
+        case "--set":
+            guard let pair = rest.popFirst(), let eq = pair.firstIndex(of: "=") else { fail("--set wants NAME=VALUE") }
+            let value = String(pair[pair.index(after: eq)...])
+            if value.contains(",") {
+                overrides[String(pair[..<eq])] = .ints(value.split(separator: ",").map { part -> Int in
+                    guard let i = Int(part) else { fail("bad list \(value)") }
+                    return i
+                })
+            } else if let i = Int(value) {
+                overrides[String(pair[..<eq])] = .int(i)
+            } else if let r = Double(value) {
+                overrides[String(pair[..<eq])] = .real(r)
+            } else {
+                fail("bad value \(value)")
+            }
         default: fail("unknown argument \(a)")
         }
     }
@@ -38,23 +58,35 @@ func deepBenchmark(arguments: [String]) throws {
                                         "learning_rate": .real(1e-3), "n_init": .int(10)]
     if !json { print("data: \(path) (\(x.rows) × \(x.cols)), standard-scaled; \(epochs) autoencoder epochs, \(decEpochs) DEC epochs") }
 
-    let ae = try timedFit(AutoencoderKMeans.self, common.merging(["epochs": .int(epochs)]) { a, _ in a }, x, seed: seed,
-                          workers: workers)
-    let dec = try timedFit(DEC.self, common.merging(["pretrain_epochs": .int(epochs), "epochs": .int(decEpochs),
-                                                     "tol": .real(0)]) { a, _ in a }, x, seed: seed, workers: workers)
-    let aeEpochs = ae.gaps(stage: "epoch"), decTimes = dec.gaps(stage: "dec")
-    let aeARI = adjustedRandIndex(truth: truth, predicted: ae.labels).value!
-    let decARI = adjustedRandIndex(truth: truth, predicted: dec.labels).value!
-    let result: [(String, Double)] = [
-        ("ae_epoch_median_s", median(aeEpochs)), ("ae_total_s", aeEpochs.reduce(0, +)),
-        ("dec_epoch_median_s", median(decTimes)), ("dec_total_s", decTimes.reduce(0, +)),
-        ("ae_epoch_cpu_s", median(ae.gaps(stage: "epoch", cpu: true))), ("dec_epoch_cpu_s", median(dec.gaps(stage: "dec", cpu: true))),
-        ("ae_kmeans_ari", aeARI), ("dec_ari", decARI),
-        ("ae_final_mse", ae.metrics["reconstruction_loss"]!), ("workers", Double(workers ?? ProcessInfo.processInfo.activeProcessorCount)),
-    ]
+    // The given parameters, then the overrides each fit declares.
+    func parameters<A: ClusteringAlgorithm>(_: A.Type, _ given: [String: ParamValue]) -> [String: ParamValue] {
+        let declared = Set(A.parameters.map(\.name))
+        return common.merging(given) { a, _ in a }.merging(overrides.filter { declared.contains($0.key) }) { _, b in b }
+    }
+    let ae = only == "dec" ? nil : try timedFit(AutoencoderKMeans.self, parameters(AutoencoderKMeans.self, ["epochs": .int(epochs)]),
+                                                x, seed: seed, workers: workers)
+    let dec = only == "ae_kmeans" ? nil : try timedFit(DEC.self, parameters(DEC.self, ["pretrain_epochs": .int(epochs), "epochs": .int(decEpochs),
+                                                                                        "tol": .real(0)]),
+                                                       x, seed: seed, workers: workers)
+    var result: [(String, Double)] = []
+    if let ae {
+        let epochs = ae.gaps(stage: "epoch")
+        result += [("ae_epoch_median_s", median(epochs)), ("ae_total_s", epochs.reduce(0, +)),
+                   ("ae_epoch_cpu_s", median(ae.gaps(stage: "epoch", cpu: true))),
+                   ("ae_kmeans_ari", adjustedRandIndex(truth: truth, predicted: ae.labels).value!),
+                   ("ae_final_mse", ae.metrics["reconstruction_loss"]!)]
+    }
+    if let dec {
+        let epochs = dec.gaps(stage: "dec")
+        result += [("dec_epoch_median_s", median(epochs)), ("dec_total_s", epochs.reduce(0, +)),
+                   ("dec_epoch_cpu_s", median(dec.gaps(stage: "dec", cpu: true))),
+                   ("dec_ari", adjustedRandIndex(truth: truth, predicted: dec.labels).value!),
+                   ("dec_n_iter", dec.metrics["n_iter"]!)]
+    }
+    result.append(("workers", Double(workers ?? ProcessInfo.processInfo.activeProcessorCount)))
     // Both fits' bits (models as model.json encodes them, and labels): equal fingerprints
     // show that two builds (e.g. `-target-cpu haswell` and the default) compute the same run.
-    let fingerprint = String(ae.fingerprint ^ (dec.fingerprint &* 0x9E37_79B9_7F4A_7C15), radix: 16)
+    let fingerprint = String((ae?.fingerprint ?? 0) ^ ((dec?.fingerprint ?? 0) &* 0x9E37_79B9_7F4A_7C15), radix: 16)
     if json {
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + ", \"fingerprint\": \"\(fingerprint)\"}")
     } else {

@@ -37,6 +37,7 @@ final class DeepClusteringTests: XCTestCase {
         XCTAssertEqual(ae.int("n_init"), 10)
         let dec = DEC.resolve(["k": .int(4)])
         XCTAssertEqual(dec.int("pretrain_epochs"), 50)
+        XCTAssertEqual(dec.int("n_init"), 20, "the DEC paper's 20 K-Means restarts on the codes")
         XCTAssertEqual(dec.real("dec_learning_rate"), 0.01)
         XCTAssertEqual(dec.int("epochs"), 50)
         XCTAssertNil(dec.optionalInt("update_interval"))
