@@ -36,10 +36,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // ChunkTeam's lock-free hand-over of a mini-batch's chunks (already resolved via swift-nio).
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
-        // Matrix storage, kernels, parallel chunking, seeded generators. No dependencies.
-        .target(name: "SeglabNumerics", swiftSettings: optimizedInDebug),
+        // Matrix storage, kernels, parallel chunking, seeded generators. Atomics only.
+        .target(name: "SeglabNumerics", dependencies: [.product(name: "Atomics", package: "swift-atomics")],
+                swiftSettings: optimizedInDebug),
         // Dense layers, their blocked kernels, losses and optimisers, the autoencoder.
         .target(name: "SeglabNeural", dependencies: ["SeglabNumerics"], swiftSettings: optimizedInDebug),
         // CSV, data sources, cleaning, customer features, transforms, PCA.

@@ -59,8 +59,11 @@ public struct DEC: ClusteringAlgorithm {
         let engine = BatchGradient(network: encoder, maxRows: batches.batchSize, extraParameters: k * latent, workers: workers)
         var sgd = SGDMomentum(parameters: theta.count, learningRate: learningRate)
         let interval = updateInterval ?? batches.count
-        var qScratch = [NeuralFloat](repeating: 0, count: batches.batchSize * k)
-        var tScratch = qScratch, pBatch = qScratch
+        // A batch's q, t and targets (batch × k each), for the loss's chunks.
+        let qScratch = UnsafeMutablePointer<NeuralFloat>.allocate(capacity: batches.batchSize * k)
+        let tScratch = UnsafeMutablePointer<NeuralFloat>.allocate(capacity: batches.batchSize * k)
+        let pBatch = UnsafeMutablePointer<NeuralFloat>.allocate(capacity: batches.batchSize * k)
+        defer { qScratch.deallocate(); tScratch.deallocate(); pBatch.deallocate() }
         var shuffle = pre.streams("dec.shuffle")
 
         var state: Targets!
@@ -86,18 +89,11 @@ public struct DEC: ClusteringAlgorithm {
                     for (r, i) in indices.enumerated() {
                         for j in 0 ..< k { pBatch[r * k + j] = NeuralFloat(state.p[i, j]) }
                     }
-                    let loss = qScratch.withUnsafeMutableBufferPointer { qs in
-                        tScratch.withUnsafeMutableBufferPointer { ts in
-                            pBatch.withUnsafeBufferPointer { pb in
-                                engine.compute(tp, batch: batch, count: n) { chunk, z, dz, dCenters in
-                                    let o = chunk.lowerBound * k
-                                    return StudentTAssignment.klGradient(
-                                        z, rows: chunk.count, dims: latent, centers: tp + encoderCount, k: k,
-                                        target: pb.baseAddress! + o, batchRows: n,
-                                        q: qs.baseAddress! + o, t: ts.baseAddress! + o, dz: dz, dCenters: dCenters)
-                                }
-                            }
-                        }
+                    let loss = engine.compute(tp, batch: batch, count: n) { chunk, z, dz, dCenters in
+                        let o = chunk.lowerBound * k
+                        return StudentTAssignment.klGradient(
+                            z, rows: chunk.count, dims: latent, centers: tp + encoderCount, k: k, target: pBatch + o,
+                            batchRows: n, q: qScratch + o, t: tScratch + o, dz: dz, dCenters: dCenters)
                     }
                     sgd.step(tp, gradient: engine.gradient.baseAddress!)
                     total += loss * Double(n)

@@ -2,8 +2,9 @@ import SeglabNumerics
 
 /// The gradient of a loss over one mini-batch: the batch is cut into fixed chunks of
 /// `chunkRows` rows, each chunk runs forward, loss and backward on its own buffers
-/// (concurrently), and the chunks' gradients and losses are summed in chunk order. The result
-/// depends on the batch and `chunkRows` only, never on how many threads ran the chunks.
+/// (concurrently, on a `ChunkTeam` kept for all batches), and the chunks' gradients and losses
+/// are summed in chunk order. The result depends on the batch and `chunkRows` only, never on
+/// how many threads ran the chunks.
 ///
 /// A loss may own parameters beyond the network's (DEC's cluster centres): they follow the
 /// network's in the gradient vector, and the loss writes their per-chunk gradient itself.
@@ -37,6 +38,7 @@ public final class BatchGradient {
     private let total: UnsafeMutablePointer<NeuralFloat>
     private let chunkLosses: UnsafeMutablePointer<Double>
     private let workspaces: [Workspace]
+    private let team: ChunkTeam
 
     /// Per-chunk buffers, allocated once.
     private struct Workspace {
@@ -58,6 +60,7 @@ public final class BatchGradient {
         let chunks = (maxRows + Self.chunkRows - 1) / Self.chunkRows
         chunkLosses = .allocate(capacity: chunks)
         let rows = Self.chunkRows, widest = network.widest
+        team = ChunkTeam(workers: workers, maxChunks: chunks)
         workspaces = (0 ..< chunks).map { _ in
             Workspace(activations: network.layers.map { .allocate(capacity: rows * $0.outputs) },
                       delta: .allocate(capacity: rows * widest), scratch: .allocate(capacity: rows * widest),
@@ -82,12 +85,12 @@ public final class BatchGradient {
     /// parameters `theta` (network, then the loss's own), into `gradient`; returns the loss
     /// (the chunks' parts summed in chunk order).
     public func compute(_ theta: UnsafePointer<NeuralFloat>, batch: UnsafePointer<NeuralFloat>, count: Int,
-                        loss: ChunkLoss) -> Double {
+                        loss: @escaping ChunkLoss) -> Double {
         precondition(count >= 1 && count <= maxRows)
         let net = network, inputs = net.inputs
         net.transposeWeights(theta, into: transposed)
         let transposed = UnsafePointer(self.transposed), losses = chunkLosses, workspaces = self.workspaces
-        Parallel.forEachChunk(count: count, chunkSize: Self.chunkRows, workers: workers) { rows in
+        team.forEachChunk(count: count, chunkSize: Self.chunkRows) { rows in
             let c = rows.lowerBound / Self.chunkRows
             let w = workspaces[c]
             let input = batch + rows.lowerBound * inputs
