@@ -109,11 +109,12 @@ final class TorchParityTests: XCTestCase {
                     q.withUnsafeMutableBufferPointer { qs in
                         t.withUnsafeMutableBufferPointer { ts in
                             target.withUnsafeBufferPointer { pb in
+                                let qp = qs.baseAddress!, tq = ts.baseAddress!  // the loss closure escapes: no inout captures
                                 let loss = engine.compute(tp, batch: xb.baseAddress! + bounds[0] * d, count: n) { chunk, z, dz, dCenters in
                                     let o = chunk.lowerBound * k
                                     return StudentTAssignment.klGradient(
                                         z, rows: chunk.count, dims: latent, centers: tp + count, k: k, target: pb.baseAddress! + o,
-                                        batchRows: n, q: qs.baseAddress! + o, t: ts.baseAddress! + o, dz: dz, dCenters: dCenters)
+                                        batchRows: n, q: qp + o, t: tq + o, dz: dz, dCenters: dCenters)
                                 }
                                 if step == 0 {
                                     assertClose(engine.gradient.map { Double($0) }, fixture.dec_first_gradient, gradientTolerance, "first gradient")
