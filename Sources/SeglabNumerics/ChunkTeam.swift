@@ -64,9 +64,10 @@ public final class ChunkTeam: @unchecked Sendable {
         }
     }
 
-    /// Polls of a new step before a helper sleeps: about 0.1 ms, longer than the gap between
-    /// two mini-batches (an optimiser step), much shorter than a scheduler tick.
-    static let spins = 20_000
+    /// Polls of a new step before a helper sleeps (a poll is a few nanoseconds): well over the
+    /// gap between two mini-batches (an optimiser step, tens of microseconds), well under a
+    /// scheduler tick.
+    static let spins = 100_000
 
     /// `threads` ≥ 1, the caller included; `threads - 1` helper threads start now and stop
     /// when the team is released.
@@ -109,6 +110,9 @@ public final class ChunkTeam: @unchecked Sendable {
             while step === seen {
                 if shared.stop.load(ordering: .relaxed) { return }
                 polls += 1
+                // On a busy machine the caller (or another process) may be waiting for this
+                // core: offer it now and then.
+                if polls % 128 == 0 { sched_yield() }
                 if polls >= spins {
                     // Sleep, unless a step or the stop came in between (then the caller may
                     // already have claimed the wake-up: take it so the semaphore stays at 0).
@@ -145,7 +149,7 @@ public final class ChunkTeam: @unchecked Sendable {
             // A chunk still runs on a helper; give up the core now and then in case that
             // helper waits for it (a busy machine).
             polls += 1
-            if polls % 1024 == 0 { sched_yield() }
+            if polls % 128 == 0 { sched_yield() }
         }
     }
 }

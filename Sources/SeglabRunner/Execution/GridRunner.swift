@@ -244,10 +244,14 @@ public final class GridRunner: @unchecked Sendable {
 
     /// The one place a run's `FitContext` is built: its feature set's cache, `--run-timeout`, the
     /// stop flag (SIGINT/SIGTERM, or a ledger that cannot be written), and the progress line's
-    /// view of the run in flight.
+    /// view of the run in flight. Concurrent runs share the cores among their network kernels
+    /// (`workers`: cores / jobs, at least 1): a deep fit's threads wait for each other at every
+    /// mini-batch, so more threads than cores only makes them wait for descheduled peers.
+    /// Results never depend on it.
     private func makeContext(for run: PlannedRun) -> FitContext {
         FitContext(cache: caches[run.featureSet.name]!, timeout: options.runTimeout, stopRequested: { [self] in isStopping },
-                   progress: progress.runStarted(run))
+                   progress: progress.runStarted(run),
+                   workers: options.jobs > 1 ? max(1, ProcessInfo.processInfo.activeProcessorCount / options.jobs) : nil)
     }
 
     private func reason(for error: Error) -> String {
