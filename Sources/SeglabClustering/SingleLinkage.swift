@@ -87,13 +87,7 @@ enum SingleLinkage {
                 updated.replace(with: -1, where: inside)
                 UnsafeMutableRawPointer(r + p).storeBytes(of: updated, as: SIMD8<Double>.self)
                 let candidates = updated.replacing(with: .infinity, where: inside)
-                let m = PackedCenters.smallestLane(candidates)
-                if m < best {
-                    best = m
-                    var l = 0
-                    while candidates[l] != m { l += 1 }
-                    bestSlot = p + l
-                }
+                PackedCenters.keepSmallestLane(candidates, at: p, best: &best, slot: &bestSlot)
             }
         }
         return (best, bestSlot)

@@ -130,13 +130,7 @@ enum WardLinkage {
                     let other = UnsafeRawPointer(s + p).loadUnaligned(as: SIMD8<Double>.self)
                     var e = twice * other / (own + other) * acc
                     e.replace(with: .infinity, where: other .== 0)
-                    let m = PackedCenters.smallestLane(e)
-                    if m < best {
-                        best = m
-                        var l = 0
-                        while e[l] != m { l += 1 }
-                        bestSlot = p + l
-                    }
+                    PackedCenters.keepSmallestLane(e, at: p, best: &best, slot: &bestSlot)
                 }
             }
             return (best, bestSlot)

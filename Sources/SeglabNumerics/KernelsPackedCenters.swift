@@ -28,11 +28,23 @@ public struct PackedCenters: Sendable {
     // MARK: - Public passes
 
     /// The smallest lane, as a fixed tree of scalar comparisons: `SIMD8.min()` is a generic,
-    /// un-inlined reduction that cost a quarter of a K-Means fit (the linkages use it).
+    /// un-inlined reduction that cost a quarter of a K-Means fit.
     @inlinable @inline(__always)
     public static func smallestLane(_ d: SIMD8<Double>) -> Double {
         @inline(__always) func lesser(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
         return lesser(lesser(lesser(d[0], d[1]), lesser(d[2], d[3])), lesser(lesser(d[4], d[5]), lesser(d[6], d[7])))
+    }
+
+    /// One step of the linkages' nearest-pair scans: when the smallest of `lanes` (slots
+    /// p ..< p + 8) is below `best`, it becomes `best` and its first slot becomes `slot`.
+    @inlinable @inline(__always)
+    public static func keepSmallestLane(_ lanes: SIMD8<Double>, at p: Int, best: inout Double, slot: inout Int) {
+        let m = smallestLane(lanes)
+        guard m < best else { return }
+        best = m
+        var l = 0
+        while lanes[l] != m { l += 1 }
+        slot = p + l
     }
 
     /// Nearest centre (lowest index on ties) and squared distance of every row of `x`, in
