@@ -369,8 +369,9 @@ struct BoundedAssignment {
     }
 
     /// The chunk's sums and counts of the clusters that lost or gained a row, summed again over
-    /// the chunk's rows in order, as the full pass would. When most clusters are touched every
-    /// cluster is summed again (the same sums, to the bit) without a branch per row.
+    /// the chunk's rows in order, as the full pass would (`Kernels.addRows`). When most clusters
+    /// are touched every cluster is summed again (the same sums, to the bit) without a test of
+    /// each row's cluster.
     private func resum(_ x: UnsafePointer<Double>, rows: Range<Int>, chunk: Int, touched: UnsafePointer<Int32>) {
         let labels = state.labels, d = state.d, k = state.k
         let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
@@ -379,11 +380,7 @@ struct BoundedAssignment {
         if 2 * touchedCount >= k {
             sums.initialize(repeating: 0, count: k * d)
             counts.initialize(repeating: 0, count: k)
-            for i in rows {
-                let c = Int(labels[i])
-                counts[c] += 1
-                Self.add(x + i * d, to: sums + c * d, count: d)
-            }
+            Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: rows, sums: sums, counts: counts)
         } else {
             for c in 0 ..< k where touched[c] != 0 {
                 (sums + c * d).initialize(repeating: 0, count: d)
@@ -392,21 +389,8 @@ struct BoundedAssignment {
             for i in rows where touched[Int(labels[i])] != 0 {
                 let c = Int(labels[i])
                 counts[c] += 1
-                Self.add(x + i * d, to: sums + c * d, count: d)
+                Kernels.addRow(x + i * d, to: sums + c * d, dims: d)
             }
         }
-    }
-
-    /// s[f] += r[f] for f < count, four lanes at a time (each lane is the scalar addition).
-    @inline(__always)
-    private static func add(_ r: UnsafePointer<Double>, to s: UnsafeMutablePointer<Double>, count: Int) {
-        var f = 0
-        while f + 4 <= count {
-            let sum = UnsafeRawPointer(s + f).loadUnaligned(as: SIMD4<Double>.self)
-                + UnsafeRawPointer(r + f).loadUnaligned(as: SIMD4<Double>.self)
-            UnsafeMutableRawPointer(s + f).storeBytes(of: sum, as: SIMD4<Double>.self)
-            f += 4
-        }
-        while f < count { s[f] += r[f]; f += 1 }
     }
 }

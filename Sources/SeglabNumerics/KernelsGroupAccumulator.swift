@@ -41,8 +41,21 @@ extension Kernels {
             let g = Int(labels[i])
             if g < 0 { continue }
             counts[g] += 1
-            let r = x + i * d, s = sums + g * d
-            for f in 0 ..< d { s[f] += r[f] }
+            addRow(x + i * d, to: sums + g * d, dims: d)
         }
+    }
+
+    /// s[f] += r[f] for f < dims, four lanes at a time: each lane is the scalar addition, so
+    /// the sums are a plain loop's to the bit, in half the instructions.
+    @inlinable @inline(__always)
+    public static func addRow(_ r: UnsafePointer<Double>, to s: UnsafeMutablePointer<Double>, dims: Int) {
+        var f = 0
+        while f + 4 <= dims {
+            let sum = UnsafeRawPointer(s + f).loadUnaligned(as: SIMD4<Double>.self)
+                + UnsafeRawPointer(r + f).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(s + f).storeBytes(of: sum, as: SIMD4<Double>.self)
+            f += 4
+        }
+        while f < dims { s[f] += r[f]; f += 1 }
     }
 }
