@@ -3,14 +3,8 @@
 /// cluster, and sorting every column was a tenth of a K-Means run. The value found is the
 /// one a sort would put at that position, so nothing downstream can tell the difference.
 public enum Selection {
-    /// The middle value of `values` (the mean of the two middle values for an even count);
-    /// `values` must be non-empty and free of NaN.
-    public static func median(_ values: [Double]) -> Double {
-        var scratch = values
-        return scratch.withUnsafeMutableBufferPointer { median(inPlace: $0) }
-    }
-
-    /// `median(_:)` of the values in `a`, which it rearranges.
+    /// The middle value of `a` (the mean of the two middle values for an even count), which it
+    /// rearranges; `a` must be non-empty and free of NaN.
     public static func median(inPlace a: UnsafeMutableBufferPointer<Double>) -> Double {
         precondition(!a.isEmpty, "the median of nothing")
         let m = a.count / 2
