@@ -27,16 +27,15 @@ struct PredictCheck: ParsableCommand {
     var days: Int = 30
 
     @Option(help: "table or json.")
-    var format: Format = .table
-
-    enum Format: String, ExpressibleByArgument { case table, json }
+    var format: DocumentFormat = .table
 
     @OptionGroup var ledgerOption: LedgerOption
 
     func run() throws {
         guard days >= 1 else { throw UsageError("--days must be at least 1") }
         let ledger = try ledgerOption.openExisting()
-        func completed(_ prefix: String, _ name: String) throws -> RunDetails {
+        /// The completed run, its artifact `name` and that artifact's bytes, checked against the ledger.
+        func completed(_ prefix: String, _ name: String) throws -> (RunDetails, ArtifactRecord, Data) {
             let id = try LedgerLookup.runID(prefix, in: ledger)
             guard let d = try ledger.run(id: id), d.run.status == .completed else { throw UsageError("run \(id) is not completed") }
             guard let artifact = d.artifacts.first(where: { $0.name == name }),
@@ -44,17 +43,16 @@ struct PredictCheck: ParsableCommand {
                   RunIdentity.sha256Hex(bytes) == artifact.sha256 else {
                 throw UsageError("run \(id): its \(name) is missing or differs from the ledger's sha256 (seglab rerun \(id) restores it)")
             }
-            return d
+            return (d, artifact, bytes)
         }
-        let e = try completed(early, "model.json"), w = try completed(whole, "labels.csv")
-        let model = e.artifacts.first { $0.name == "model.json" }!
+        let (e, model, modelBytes) = try completed(early, "model.json"), (w, labels, _) = try completed(whole, "labels.csv")
         let recipe = try RunRecipe(json: e.run.configJSON)
         var start = since
         if start == nil, case .string(let until)? = recipe.config["data"]?["tables"]?["events"]?["until"] { start = until }
         guard let start else { throw UsageError("run \(e.run.id) has no events.until: give --since") }
-        let r = try InterestCheck.check(model: [UInt8](FileManager.default.contents(atPath: model.path)!), modelFile: model.path,
+        let r = try InterestCheck.check(model: [UInt8](modelBytes), modelFile: model.path,
                                         tablePaths: recipe.tablePaths ?? [:], since: start, days: days,
-                                        wholeLabels: w.artifacts.first { $0.name == "labels.csv" }!.path)
+                                        wholeLabels: labels.path)
         switch format {
         case .json:
             writeStdout(JSONWriter.pretty(.object([
