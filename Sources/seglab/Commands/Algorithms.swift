@@ -6,10 +6,8 @@ struct Algorithms: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every algorithm with each parameter's type, range, default and meaning.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @Option(help: "table or json.")
-    var format: Format = .table
+    var format: DocumentFormat = .table
 
     func run() throws {
         switch format {

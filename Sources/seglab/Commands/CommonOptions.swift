@@ -32,6 +32,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, markdown
 }
 
+/// For one document (`show`, `plan`, `compare`, `algorithms`, `predict-check`): a readable
+/// table or JSON.
+enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
 /// For listings (`experiments`, `runs`).
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json

@@ -17,9 +17,7 @@ struct Compare: ParsableCommand {
     @OptionGroup var ledgerOption: LedgerOption
 
     @Option(help: "table or json.")
-    var format: Format = .table
-
-    enum Format: String, ExpressibleByArgument { case table, json }
+    var format: DocumentFormat = .table
 
     func run() throws {
         let ledger = try ledgerOption.openExisting()

@@ -10,7 +10,7 @@ struct Plan: ParsableCommand {
     var file: String
 
     @Option(help: "table or json.")
-    var format: PlanFormat = .table
+    var format: DocumentFormat = .table
 
     @OptionGroup var ledgerOption: LedgerOption
 
@@ -19,8 +19,6 @@ struct Plan: ParsableCommand {
 
     @Option(help: "Cut the grid into N shards: the table sums each shard's runs and estimated cost; json gives each run's shard.")
     var shards: Int?
-
-    enum PlanFormat: String, ExpressibleByArgument { case table, json }
 
     func validate() throws {
         if shard != nil && shards != nil { throw ValidationError("give --shard I/N or --shards N, not both") }

@@ -14,9 +14,7 @@ struct Show: ParsableCommand {
     @OptionGroup var ledgerOption: LedgerOption
 
     @Option(help: "table or json.")
-    var format: ShowFormat = .table
-
-    enum ShowFormat: String, ExpressibleByArgument { case table, json }
+    var format: DocumentFormat = .table
 
     func run() throws {
         let ledger = try ledgerOption.openExisting()
