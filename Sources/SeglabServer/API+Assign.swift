@@ -68,20 +68,17 @@ extension API {
     static func model(for given: String, _ state: ServerState) throws -> (String, ModelCache.Entry) {
         let details = try run(given, in: state.ledger)
         let id = details.run.id
-        guard details.run.status == .completed, let artifact = details.artifacts.first(where: { $0.name == "model.json" }) else {
+        guard details.run.status == .completed, let artifact = details.artifact(named: "model.json") else {
             throw APIError(.conflict, "run \(id) is not completed: it has no model to assign with")
         }
-        let profile = details.artifacts.first { $0.name == "profile.csv" }
+        let profile = details.artifact(named: "profile.csv")
         let key = ModelCache.Key(runID: id, modelSHA256: artifact.sha256, profileSHA256: profile?.sha256)
         let entry = try state.models.entry(key) {
-            guard let data = FileManager.default.contents(atPath: artifact.path) else {
-                throw APIError(.conflict, "run \(id): cannot read \(artifact.path)")
+            guard let data = artifact.verifiedContents() else {
+                throw APIError(.conflict, "\(artifact.path) is missing or differs from the ledger's sha256: the model was changed "
+                    + "since the run (seglab rerun \(id) restores it)")
             }
             let bytes = [UInt8](data)
-            guard RunIdentity.sha256Hex(bytes) == artifact.sha256 else {
-                throw APIError(.conflict, "\(artifact.path) differs from the ledger's sha256: the model was changed since the run "
-                    + "(seglab rerun \(id) restores it)")
-            }
             let model: Assignment.Model
             do { model = try Assignment.Model(json: bytes, file: artifact.path) } catch let e as DataError {
                 throw APIError(.internalServerError, e.description)  // the run's own model: not the client's input

@@ -40,9 +40,16 @@ final class AssignCommandTests: CLITestCase {
         let assigned = try read("new_labels.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
         XCTAssertEqual(assigned, [trained[0], trained[1], trained[2]])
 
-        // A model changed on disk is refused.
+        // A model changed on disk, or gone, is refused, and `rerun` named as the way back.
         try write("results/assign/\(id)/model.json", "{}")
-        XCTAssertEqual(try seglab("assign", id, "--input", "new.csv", "--out", "x.csv").status, 1)
+        let changed = try seglab("assign", id, "--input", "new.csv", "--out", "x.csv")
+        XCTAssertEqual(changed.status, 1)
+        XCTAssertTrue(changed.stderr.contains("differs from the ledger's sha256") && changed.stderr.contains("seglab rerun \(id)"), changed.stderr)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("results/assign/\(id)/model.json"))
+        let gone = try seglab("assign", id, "--input", "new.csv", "--out", "x.csv")
+        XCTAssertEqual(gone.status, 1)
+        XCTAssertTrue(gone.stderr.contains("is missing or differs"), gone.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
     }
 
     func testNewCustomersAreClippedToTheRunsOutlierBounds() throws {

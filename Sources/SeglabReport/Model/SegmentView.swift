@@ -84,7 +84,7 @@ struct SegmentView: Sendable {
     /// The `loss.csv` artifact (any run that writes one: `stage` (optional), `epoch`, `loss`
     /// columns), one series per stage in the file's order; empty when absent or unreadable.
     static func lossCurve(_ details: RunDetails) -> [(stage: String, points: [ChartPoint])] {
-        guard let artifact = details.artifacts.first(where: { $0.name == "loss.csv" }),
+        guard let artifact = details.artifact(named: "loss.csv"),
               let (header, rows) = try? CSVRecords.read(path: artifact.path),
               let epoch = header.firstIndex(of: "epoch"), let loss = header.firstIndex(of: "loss") else { return [] }
         let stage = header.firstIndex(of: "stage")

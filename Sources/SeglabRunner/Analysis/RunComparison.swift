@@ -43,7 +43,7 @@ public struct RunComparison: Sendable {
         onlyFirst = la.ids.count - x.count
         onlySecond = lb.ids.count - x.count
         func names(_ d: RunDetails) -> [Int: String] {
-            d.artifacts.first { $0.name == "profile.csv" }.map { Profile.segmentNames(csvPath: $0.path) } ?? [:]
+            d.artifact(named: "profile.csv").map { Profile.segmentNames(csvPath: $0.path) } ?? [:]
         }
         firstNames = names(a)
         secondNames = names(b)

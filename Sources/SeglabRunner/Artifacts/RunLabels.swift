@@ -27,7 +27,7 @@ public struct RunLabels: Sendable, Equatable {
 
     /// The labels of `details`' run, or an error naming what is missing.
     public init(run details: RunDetails) throws {
-        guard let artifact = details.artifacts.first(where: { $0.name == "labels.csv" }) else {
+        guard let artifact = details.artifact(named: "labels.csv") else {
             throw RunLabelsError("run \(details.run.id) has no labels.csv (it is \(details.run.status.rawValue))")
         }
         try self.init(artifact, runID: details.run.id)

@@ -48,7 +48,7 @@ public enum Rerun {
     /// Compares recomputed bytes with the ledger's hashes and the files on disk.
     public static func verify(_ r: Recomputed) -> [Check] {
         r.outcome.artifacts.files.map { name, bytes in
-            let recorded = r.details.artifacts.first { $0.name == name }
+            let recorded = r.details.artifact(named: name)
             let fileHash = recorded.flatMap { FileManager.default.contents(atPath: $0.path) }.map { RunIdentity.sha256Hex($0) }
             return Check(name: name, recomputedSHA256: RunIdentity.sha256Hex(bytes), ledgerSHA256: recorded?.sha256,
                          fileSHA256: fileHash, path: recorded?.path)

@@ -37,8 +37,8 @@ public struct RunDocument {
         self.details = details
         recipe = try? RunRecipe(json: details.run.configJSON)
         dataReport = try Self.dataReport(ledger, experiment: details.run.experiment, featureSet: details.run.featureSet)
-        profile = details.artifacts.first { $0.name == "profile.csv" }.flatMap { try? CSVRecords.read(path: $0.path) }
-        training = details.artifacts.first { $0.name == TrainingCurve.artifactName }
+        profile = details.artifact(named: "profile.csv").flatMap { try? CSVRecords.read(path: $0.path) }
+        training = details.artifact(named: TrainingCurve.artifactName)
             .flatMap { FileManager.default.contents(atPath: $0.path) }.flatMap { TrainingCurve(csv: [UInt8]($0)) }
         productCategories = try Self.categories(ledger, experiment: details.run.experiment)
     }

@@ -25,21 +25,18 @@ struct Assign: ParsableCommand {
         let ledger = try ledgerOption.openExisting()
         let id = try LedgerLookup.runID(runID, in: ledger)
         guard let details = try ledger.run(id: id), details.run.status == .completed,
-              let artifact = details.artifacts.first(where: { $0.name == "model.json" }) else {
+              let artifact = details.artifact(named: "model.json") else {
             throw UsageError("run \(id) is not completed: it has no model to assign with")
         }
-        guard let bytes = FileManager.default.contents(atPath: artifact.path) else {
-            throw UsageError("cannot read \(artifact.path)")
-        }
-        guard RunIdentity.sha256Hex(bytes) == artifact.sha256 else {
-            Log.error("\(artifact.path) differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
+        guard let bytes = artifact.verifiedContents() else {
+            Log.error("\(artifact.path) is missing or differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
             throw ExitCode(1)
         }
         let recipe = try? RunRecipe(json: details.run.configJSON)
         var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input),
                                            tables: .init(paths: recipe?.tablePaths ?? [:], customers: customers))
-        if let profile = details.artifacts.first(where: { $0.name == "profile.csv" }) {
-            guard let bytes = FileManager.default.contents(atPath: profile.path), RunIdentity.sha256Hex(bytes) == profile.sha256 else {
+        if let profile = details.artifact(named: "profile.csv") {
+            guard profile.verifiedContents() != nil else {
                 Log.error("\(profile.path) is missing or differs from the ledger's sha256: the segment names cannot be trusted (seglab rerun \(id) restores it)")
                 throw ExitCode(1)
             }

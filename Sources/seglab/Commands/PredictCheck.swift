@@ -38,9 +38,7 @@ struct PredictCheck: ParsableCommand {
         func completed(_ prefix: String, _ name: String) throws -> (RunDetails, ArtifactRecord, Data) {
             let id = try LedgerLookup.runID(prefix, in: ledger)
             guard let d = try ledger.run(id: id), d.run.status == .completed else { throw UsageError("run \(id) is not completed") }
-            guard let artifact = d.artifacts.first(where: { $0.name == name }),
-                  let bytes = FileManager.default.contents(atPath: artifact.path),
-                  RunIdentity.sha256Hex(bytes) == artifact.sha256 else {
+            guard let artifact = d.artifact(named: name), let bytes = artifact.verifiedContents() else {
                 throw UsageError("run \(id): its \(name) is missing or differs from the ledger's sha256 (seglab rerun \(id) restores it)")
             }
             return (d, artifact, bytes)
