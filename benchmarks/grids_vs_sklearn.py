@@ -44,7 +44,7 @@ GRIDS = {
     "agglo": {"agglomerative": {"k": K, "linkage": "ward"}},
     "minibatch": {"minibatch_kmeans": {"k": K}},
 }
-ROWS = {"20k": 20_000, "100k": 100_000, "1m": 1_000_000}
+ROWS = {"20k": 20_000, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
 
 
 def seglab_side(grid, data, n, jobs, work, binary):

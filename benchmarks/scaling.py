@@ -3,6 +3,7 @@
 measured back to back in one invocation.
 
     python3 ../shared/anchors/make_data.py              # /tmp/anchors_data/customers_{20k,100k,1m}.csv
+    python3 ../shared/anchors/make_data.py --sizes 5000000   # customers_5m.csv, for --sizes 5m
     swift build -c release                              # .build/release/seglab and seglab-bench
     python3 benchmarks/scaling.py [--sizes 20k 100k 1m] [--jobs 2] [--skip-sklearn] [--skip-ingest]
                                   [--skip-grid] [--sklearn-budget-s S] [--work /tmp/seglab_scaling]
@@ -14,7 +15,8 @@ Per size N (customers):
   FILE --runs 1` (read, check every row, default cleaning, the SPEC §5 features of every
   customer) and `benchmarks/pandas_ingest.py FILE --runs 1` (read_csv + groupby, the same
   features) each run as their own process: wall seconds of the whole process and its peak
-  RSS (from wait4), next to the file's size.
+  RSS (from wait4), next to the file's size. pandas is left out (and said so) where it would
+  not fit: its peak here is about 3.4 times the file's size, against MemAvailable.
 - the anchors' K-Means grid (k 2..10 × init × n_init {1, 10}: 36 runs; silhouette exact up
   to 20,000 rows, else on a 10,000-row sample) on `customers_<N>.csv`: `seglab run --jobs J`
   as one process (load, scaling, fits, metrics, artifacts, ledger) with its peak RSS, and
@@ -74,13 +76,30 @@ def ingest(n, work):
     size_mb = os.path.getsize(path) / 1e6
     la = load()
     s_wall, s_rss, s_out = child([os.path.join(BIN, "seglab-bench"), "ingest", path, "--runs", "1"])
-    p_wall, p_rss, p_out = child([sys.executable, os.path.join(HERE, "pandas_ingest.py"), path, "--runs", "1"])
     rows = int(s_out.split(": ")[-1].split(" rows")[0]) if " rows -> " in s_out else 0
     customers = s_out.split("-> ")[1].split(" customers")[0] if "-> " in s_out else "?"
+    row = dict(rows=rows, size_mb=size_mb, seglab=s_wall, seglab_rss=s_rss, pandas=None, pandas_rss=None, load=la)
+    need_mb, available_mb = PANDAS_PEAK_PER_FILE_BYTE * size_mb, memory_available_mb()
+    if need_mb > available_mb:
+        print(f"pandas left out at {n:,} customers: it would need about {need_mb:,.0f} MB "
+              f"({PANDAS_PEAK_PER_FILE_BYTE}× the file), {available_mb:,.0f} MB available", file=sys.stderr)
+        return row
+    p_wall, p_rss, p_out = child([sys.executable, os.path.join(HERE, "pandas_ingest.py"), path, "--runs", "1"])
     pandas_customers = p_out.split(": ")[-1].split(" customers")[0]
     if customers != pandas_customers:
         print(f"warning: customer counts differ: seglab {customers}, pandas {pandas_customers}", file=sys.stderr)
-    return dict(rows=rows, size_mb=size_mb, seglab=s_wall, seglab_rss=s_rss, pandas=p_wall, pandas_rss=p_rss, load=la)
+    row.update(pandas=p_wall, pandas_rss=p_rss)
+    return row
+
+
+# pandas' peak RSS over the file's size, measured here at 1M customers (5,269 MB for 1,557 MB).
+PANDAS_PEAK_PER_FILE_BYTE = 3.4
+
+
+def memory_available_mb():
+    with open("/proc/meminfo") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return int(fields["MemAvailable"].split()[0]) / 1024
 
 
 def grid(size, jobs, work, skip_sklearn, budget):
@@ -154,8 +173,10 @@ def main():
         print("| customers | order lines | file | seglab ingest → features | peak RSS | pandas | peak RSS | ratio | load |")
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for n, r in ingests:
+            pandas = (f"{r['pandas']:.2f} s | {r['pandas_rss']:,.0f} MB | {r['seglab'] / r['pandas']:.3f}"
+                      if r["pandas"] else "does not fit | – | –")
             print(f"| {n:,} | {r['rows']:,} | {r['size_mb']:,.0f} MB | {r['seglab']:.2f} s | {r['seglab_rss']:,.0f} MB "
-                  f"| {r['pandas']:.2f} s | {r['pandas_rss']:,.0f} MB | {r['seglab'] / r['pandas']:.3f} | {r['load']} |")
+                  f"| {pandas} | {r['load']} |")
         ns = [n for n, _ in ingests]
         print(f"\nexponent b (time ∝ N^b): seglab ingest {exponent(ns, [r['seglab'] for _, r in ingests]) or float('nan'):.2f}, "
               f"pandas {exponent(ns, [r['pandas'] for _, r in ingests]) or float('nan'):.2f}\n")
