@@ -87,20 +87,8 @@ enum OpenAPIDocument {
         "operationId": "listRuns",
         "summary": "Runs in the order they started (`seglab runs --format json`).",
         "parameters": [
-          {
-            "name": "experiment",
-            "in": "query",
-            "required": false,
-            "schema": {"type": "string"},
-            "description": "Only the runs this experiment lists."
-          },
-          {
-            "name": "algorithm",
-            "in": "query",
-            "required": false,
-            "schema": {"type": "string"},
-            "description": "Only runs of this algorithm."
-          },
+          {"$ref": "#/components/parameters/experiment"},
+          {"$ref": "#/components/parameters/algorithm"},
           {
             "name": "status",
             "in": "query",
@@ -213,20 +201,8 @@ enum OpenAPIDocument {
             "schema": {"type": "string", "default": "silhouette"},
             "description": "The metric to rank by; whether higher or lower is better is known."
           },
-          {
-            "name": "experiment",
-            "in": "query",
-            "required": false,
-            "schema": {"type": "string"},
-            "description": "Only the runs this experiment lists."
-          },
-          {
-            "name": "algorithm",
-            "in": "query",
-            "required": false,
-            "schema": {"type": "string"},
-            "description": "Only runs of this algorithm."
-          },
+          {"$ref": "#/components/parameters/experiment"},
+          {"$ref": "#/components/parameters/algorithm"},
           {
             "name": "min_cluster_share",
             "in": "query",
@@ -278,6 +254,20 @@ enum OpenAPIDocument {
         "required": false,
         "schema": {"type": "integer", "minimum": 0, "default": 0},
         "description": "Items to skip."
+      },
+      "experiment": {
+        "name": "experiment",
+        "in": "query",
+        "required": false,
+        "schema": {"type": "string"},
+        "description": "Only the runs this experiment lists."
+      },
+      "algorithm": {
+        "name": "algorithm",
+        "in": "query",
+        "required": false,
+        "schema": {"type": "string"},
+        "description": "Only runs of this algorithm."
       },
       "runId": {
         "name": "id",
