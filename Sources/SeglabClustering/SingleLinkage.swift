@@ -70,14 +70,9 @@ enum SingleLinkage {
                               _ centre: [Double], capacity: Int) -> (Double, Int) {
         var best = Double.infinity, bestSlot = -1
         centre.withUnsafeBufferPointer { cp in
-            let dims = cp.count
             for g in groups {
                 let p = 8 * g
-                var acc = SIMD8<Double>.zero
-                for f in 0 ..< dims {
-                    let v = UnsafeRawPointer(c + f * capacity + p).loadUnaligned(as: SIMD8<Double>.self) - SIMD8(repeating: cp[f])
-                    acc += v * v
-                }
+                let acc = Kernels.differencedSquaredDistances(c, capacity: capacity, slots: p, to: cp)
                 // √ lane by lane (sklearn compares distances, not their squares).
                 let dist = SIMD8(acc[0].squareRoot(), acc[1].squareRoot(), acc[2].squareRoot(), acc[3].squareRoot(),
                                  acc[4].squareRoot(), acc[5].squareRoot(), acc[6].squareRoot(), acc[7].squareRoot())

@@ -119,14 +119,9 @@ enum WardLinkage {
             var best = Double.infinity, bestSlot = -1
             let twice = SIMD8(repeating: 2 * size), own = SIMD8(repeating: size)
             centre.withUnsafeBufferPointer { cp in
-                let dims = cp.count
                 for g in groups {
                     let p = 8 * g
-                    var acc = SIMD8<Double>.zero
-                    for f in 0 ..< dims {
-                        let v = UnsafeRawPointer(c + f * capacity + p).loadUnaligned(as: SIMD8<Double>.self) - SIMD8(repeating: cp[f])
-                        acc += v * v
-                    }
+                    let acc = Kernels.differencedSquaredDistances(c, capacity: capacity, slots: p, to: cp)
                     let other = UnsafeRawPointer(s + p).loadUnaligned(as: SIMD8<Double>.self)
                     var e = twice * other / (own + other) * acc
                     e.replace(with: .infinity, where: other .== 0)

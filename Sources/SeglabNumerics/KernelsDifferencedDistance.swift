@@ -18,4 +18,18 @@ extension Kernels {
         }
         return s
     }
+
+    /// `differencedSquaredDistance` from `centre` to eight points at once, one per lane: the
+    /// points in slots p ..< p + 8 of a feature-major store (coordinate f of slot q at
+    /// `c[f × capacity + q]`), as the linkages' nearest-pair scans keep their clusters.
+    @inlinable @inline(__always)
+    public static func differencedSquaredDistances(_ c: UnsafePointer<Double>, capacity: Int, slots p: Int,
+                                                   to centre: UnsafeBufferPointer<Double>) -> SIMD8<Double> {
+        var acc = SIMD8<Double>.zero
+        for f in 0 ..< centre.count {
+            let v = UnsafeRawPointer(c + f * capacity + p).loadUnaligned(as: SIMD8<Double>.self) - SIMD8(repeating: centre[f])
+            acc += v * v
+        }
+        return acc
+    }
 }
