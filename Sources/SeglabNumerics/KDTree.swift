@@ -184,15 +184,22 @@ public struct KDTree: Sendable {
                     if !leaf(node) { return }
                     continue
                 }
-                // The child on the query's side of the split goes on top.
-                let f = Int(splitFeature[node])
-                let split = b[(child + 1) * 2 * dims + f]
-                let nearer = q[f] < split ? child : child + 1
-                stack[top] = Int32(nearer == child ? child + 1 : child)
-                stack[top + 1] = Int32(nearer)
-                top += 2
+                push(children: child, of: node, q, b, stack.baseAddress!, &top)
             }
         }
+    }
+
+    /// Pushes a node's two children (`child`, `child + 1`), the one on the query's side of the
+    /// split last, so that it is visited first.
+    @inline(__always)
+    private func push(children child: Int, of node: Int, _ q: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                      _ stack: UnsafeMutablePointer<Int32>, _ top: inout Int) {
+        let f = Int(splitFeature[node])
+        let split = b[(child + 1) * 2 * dims + f]
+        let nearer = q[f] < split ? child : child + 1
+        stack[top] = Int32(nearer == child ? child + 1 : child)
+        stack[top + 1] = Int32(nearer)
+        top += 2
     }
 
     /// The number of points with squared distance ≤ `r2` from `q`, counting stopped at `limit`.
@@ -330,12 +337,7 @@ public struct KDTree: Sendable {
                             }
                             continue
                         }
-                        let f = Int(splitFeature[node])
-                        let split = b[(child + 1) * 2 * dims + f]
-                        let nearer = q[f] < split ? child : child + 1
-                        stack[top] = Int32(nearer == child ? child + 1 : child)
-                        stack[top + 1] = Int32(nearer)
-                        top += 2
+                        push(children: child, of: node, q, b, stack.baseAddress!, &top)
                     }
                 }
             }
