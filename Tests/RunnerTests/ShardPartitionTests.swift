@@ -47,22 +47,6 @@ final class ShardPartitionTests: XCTestCase {
         }
     }
 
-    func testSeveralWorkersStartTheDearestRunsFirstTiesInPlanOrder() throws {
-        let p = try experiment(#"{"kmeans": {"k": {"from": 2, "to": 10}, "n_init": [1, 10]}}"#, replicates: 2)
-        let cost = Dictionary(uniqueKeysWithValues: zip(p.runs.map(\.id), p.estimatedCosts.map(\.microseconds)))
-        let order = GridRunner.longestFirst(p.runs, cost: cost)
-        XCTAssertEqual(order.map(\.key).sorted(), p.runs.map(\.key).sorted(), "every run once")
-        XCTAssertEqual(order.first?.parameters.int("k"), 10)
-        XCTAssertEqual(order.first?.parameters.int("n_init"), 10)
-        let position = Dictionary(uniqueKeysWithValues: p.runs.enumerated().map { ($0.element.id, $0.offset) })
-        for (a, b) in zip(order, order.dropFirst()) {
-            XCTAssertGreaterThanOrEqual(cost[a.id]!, cost[b.id]!)
-            if cost[a.id] == cost[b.id] { XCTAssertLessThan(position[a.id]!, position[b.id]!, "ties keep plan order") }
-        }
-        XCTAssertTrue(zip(order, order.dropFirst()).contains { cost[$0.0.id] == cost[$0.1.id] },
-                      "the replicates tie, so the tie rule is exercised")
-    }
-
     func testRunsSharingWorkStayTogetherAndPayItOnce() throws {
         let p = try experiment(#"{"kmeans": {"k": [2, 3, 4, 5, 6, 7]}}"#)
         // Six runs of one group sharing a tree that costs more than all of them.

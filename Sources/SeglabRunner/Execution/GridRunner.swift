@@ -41,9 +41,9 @@ public struct GridSummary: Sendable, Equatable {
     public var executed: Int { completed + failed + notRecorded }
 }
 
-/// Runs a prepared grid: `--jobs` workers take runs in plan order, or longest first when there
-/// are several (`longestFirst`). Results never depend on the number of workers or the order, nor
-/// on other runners sharing the ledger: every run is a pure function of its configuration.
+/// Runs a prepared grid: `--jobs` workers take runs in plan order. Results never depend on the
+/// number of workers, nor on other runners sharing the ledger: every run is a pure function of
+/// its configuration.
 ///
 /// The life of one run (`process(_:)`):
 /// 1. **claim** it in the ledger (see `Ledger`'s concurrency contract); a run completed or
@@ -104,11 +104,7 @@ public final class GridRunner: @unchecked Sendable {
         try writeExperimentArtifacts()
 
         let statuses = try ledger.statuses(of: runs.map(\.id))
-        let pending = runs.filter { options.force || statuses[$0.id] != .completed }
-        let cost = Dictionary(uniqueKeysWithValues: pending.map {
-            ($0.id, RunCostModel.estimate($0, on: prepared.featureSet(for: $0)).microseconds)
-        })
-        let queue = options.jobs > 1 ? Self.longestFirst(pending, cost: cost) : pending
+        let queue = runs.filter { options.force || statuses[$0.id] != .completed }
         summary.planned = runs.count
         summary.skipped = runs.count - queue.count
         if summary.skipped > 0 {
@@ -121,7 +117,7 @@ public final class GridRunner: @unchecked Sendable {
         defer { trap.cancel() }
         let heartbeat = Heartbeat(interval: options.heartbeatInterval) { [self] in beat() }
         defer { heartbeat.stop() }
-        progress.start(costs: cost)
+        progress.start(total: queue.count)
         runPass(queue)
         let again = lock.withLock { () -> [PlannedRun] in
             finalPass = true
@@ -151,14 +147,6 @@ public final class GridRunner: @unchecked Sendable {
             }
         }
         group.wait()
-    }
-
-    /// With several workers the runs the cost model (`RunCostModel`) deems longest start first,
-    /// ties in plan order: a grid taken in plan order ends on its largest `k`, one long run on
-    /// one worker while the others idle. Results never depend on the order.
-    static func longestFirst(_ runs: [PlannedRun], cost: [String: Int64]) -> [PlannedRun] {
-        let c = runs.map { cost[$0.id]! }
-        return runs.indices.sorted { c[$0] != c[$1] ? c[$0] > c[$1] : $0 < $1 }.map { runs[$0] }
     }
 
     private func take() -> PlannedRun? {

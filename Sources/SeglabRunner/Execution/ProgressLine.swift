@@ -3,11 +3,9 @@ import SeglabClustering
 import SeglabData
 
 /// The live progress line on stderr: done/total, failures, elapsed, an ETA from the runs
-/// finished so far (the time they took against their share of the grid's estimated cost,
-/// `RunCostModel`, as with several workers the long runs start first), and the runs in flight
-/// for longer than a few seconds with their stage and iteration. On a terminal it redraws one
-/// line (at most four times a second); otherwise (logs, CI) it prints a line at most every few
-/// seconds.
+/// finished so far, and the runs in flight for longer than a few seconds with their stage and
+/// iteration. On a terminal it redraws one line (at most four times a second); otherwise (logs,
+/// CI) it prints a line at most every few seconds.
 ///
 ///     [12/36] 0 failed, 01:23 elapsed, ETA 02:10 | 3f2a91c0d4e1 kmeans k=9 init=random…: iteration 14/300, 6 s
 final class ProgressLine: @unchecked Sendable {
@@ -19,9 +17,6 @@ final class ProgressLine: @unchecked Sendable {
 
     private let lock = NSLock()
     private var total = 0, done = 0, failed = 0
-    /// Estimated microseconds of each run of the grid, of all of them, and of those ended.
-    private var costs: [String: Int64] = [:]
-    private var totalCost: Int64 = 0, endedCost: Int64 = 0
     private var start = Date()
     private var lastPrint = Date.distantPast
     private var drawn = false
@@ -30,12 +25,9 @@ final class ProgressLine: @unchecked Sendable {
     /// A run is shown once it has been in flight this long.
     static let showAfter = 3.0
 
-    /// The grid's runs, by id, with their estimated cost.
-    func start(costs: [String: Int64]) {
+    func start(total: Int) {
         lock.lock(); defer { lock.unlock() }
-        total = costs.count
-        self.costs = costs
-        totalCost = costs.values.reduce(0, +)
+        self.total = total
         start = Date()
         draw(force: true)
     }
@@ -59,7 +51,6 @@ final class ProgressLine: @unchecked Sendable {
     func runEnded(_ id: String) {
         lock.lock(); defer { lock.unlock() }
         running[id] = nil
-        endedCost += costs[id] ?? 0
     }
 
     /// The grid's counts so far.
@@ -83,9 +74,8 @@ final class ProgressLine: @unchecked Sendable {
         lastPrint = now
         drawn = true
         let elapsed = now.timeIntervalSince(start)
-        // Throughput so far, in estimated cost: with N workers, runs finish N at a time, which
-        // this accounts for.
-        let eta = done > 0 && endedCost > 0 ? elapsed / Double(endedCost) * Double(max(totalCost - endedCost, 0)) : nil
+        // Throughput so far: with N workers, runs finish N at a time, which this accounts for.
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : nil
         var line = "[\(done)/\(total)] \(failed) failed, \(Self.clock(elapsed)) elapsed, ETA \(eta.map(Self.clock) ?? "--:--")"
         let long = running.values.filter { now.timeIntervalSince($0.started) >= Self.showAfter }.sorted { $0.started < $1.started }
         for r in long.prefix(2) {
