@@ -3,9 +3,10 @@
 ///
 ///     let (header, rows) = try CSVRecords.read(path: "results/q/0123456789ab/profile.csv")
 public enum CSVRecords {
-    /// The header and every record's fields, in file order.
-    public static func read(path: String) throws -> (header: [String], rows: [[String]]) {
-        let csv = try CSVReader(path: path)
+    /// The header and every record's fields, in file order; with `contents`, of those bytes
+    /// (`path` then only names them).
+    public static func read(path: String, contents: [UInt8]? = nil) throws -> (header: [String], rows: [[String]]) {
+        let csv = try CSVReader(path: path, contents: contents)
         var rows: [[String]] = []
         while try csv.next() { rows.append(csv.header.indices.map(csv.string)) }
         return (csv.header, rows)

@@ -175,10 +175,10 @@ public struct Profile: Sendable, Equatable {
         return csv.bytes
     }
 
-    /// Segment names by cluster id, from a `profile.csv` (its `segment_name` column); empty
-    /// when the file cannot be read or predates names.
-    public static func segmentNames(csvPath: String) -> [Int: String] {
-        guard let (header, rows) = try? CSVRecords.read(path: csvPath),
+    /// Segment names by cluster id, from a `profile.csv` (its `segment_name` column), or from
+    /// `contents` already read from it; empty when the file cannot be read or predates names.
+    public static func segmentNames(csvPath: String, contents: [UInt8]? = nil) -> [Int: String] {
+        guard let (header, rows) = try? CSVRecords.read(path: csvPath, contents: contents),
               let cluster = header.firstIndex(of: "cluster"), let name = header.firstIndex(of: nameColumn) else { return [:] }
         var names: [Int: String] = [:]
         for row in rows where !row[name].isEmpty {

@@ -36,11 +36,11 @@ struct Assign: ParsableCommand {
         var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input),
                                            tables: .init(paths: recipe?.tablePaths ?? [:], customers: customers))
         if let profile = details.artifact(named: "profile.csv") {
-            guard profile.verifiedContents() != nil else {
+            guard let profileBytes = profile.verifiedContents() else {
                 Log.error("\(profile.path) is missing or differs from the ledger's sha256: the segment names cannot be trusted (seglab rerun \(id) restores it)")
                 throw ExitCode(1)
             }
-            result.segmentNames = Profile.segmentNames(csvPath: profile.path)
+            result.segmentNames = Profile.segmentNames(csvPath: profile.path, contents: [UInt8](profileBytes))
         }
         guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
         let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
