@@ -140,8 +140,9 @@ extension KMeans {
 /// per-cluster sums and counts as of the chunk's last label change.
 ///
 /// The bounds are stored relative to the accumulated movement, so a row whose label the
-/// bounds decide costs reads only: its upper bound is `upper[i] + travelled[label]` and its
-/// lower bound `lower[i] − travelledMax` (Hamerly's per-iteration updates, summed).
+/// bounds decide costs reads only: with U and L as stored, its upper bound is
+/// `U + travelled[label]` and its lower bound `L − travelledMax` (Hamerly's per-iteration
+/// updates, summed).
 final class RestartState {
     private(set) var centers: Matrix
     /// Per centre: the sum of its movements ‖new − old‖ so far, rounded up.
@@ -150,12 +151,12 @@ final class RestartState {
     private(set) var travelledMax = 0.0
     private(set) var updates = 0
     let labels: UnsafeMutablePointer<Int32>
-    /// Upper bound on the distance from each row to its centre, minus `travelled[label]`
-    /// (single precision, rounded up: 12 bytes of state per row with the label and `lower`).
-    let upper: UnsafeMutablePointer<Float>
-    /// Lower bound on the distance from each row to every other centre, plus `travelledMax`
-    /// (rounded down).
-    let lower: UnsafeMutablePointer<Float>
+    /// Per row, in single precision (12 bytes of state per row with the label), the two
+    /// numbers the bounds test compares, one load for both: L − U rounded down and −U, where U
+    /// (rounded up) bounds the distance to the row's centre from above, minus
+    /// `travelled[label]`, and L (rounded down) bounds the distance to every other centre from
+    /// below, plus `travelledMax`.
+    let bounds: UnsafeMutablePointer<SIMD2<Float>>
     /// chunks × k × d sums and chunks × k counts.
     let chunkSums: UnsafeMutablePointer<Double>
     let chunkCounts: UnsafeMutablePointer<Int>
@@ -170,14 +171,13 @@ final class RestartState {
         travelled = [Double](repeating: 0, count: k)
         labels = .allocate(capacity: max(rows, 1))
         labels.initialize(repeating: -1, count: rows)
-        upper = .allocate(capacity: max(rows, 1))
-        lower = .allocate(capacity: max(rows, 1))
+        bounds = .allocate(capacity: max(rows, 1))
         chunkSums = .allocate(capacity: max(chunks * k * d, 1))
         chunkCounts = .allocate(capacity: max(chunks * k, 1))
     }
 
     func deallocate() {
-        labels.deallocate(); upper.deallocate(); lower.deallocate(); chunkSums.deallocate(); chunkCounts.deallocate()
+        labels.deallocate(); bounds.deallocate(); chunkSums.deallocate(); chunkCounts.deallocate()
     }
 
     /// Before the first update: no bounds yet, every row is assigned in full.
@@ -218,10 +218,11 @@ final class RestartState {
 enum Bound {
     @inline(__always) static func up(_ r: Double) -> Double { r + abs(r) * 0x1p-44 }
     @inline(__always) static func down(_ r: Double) -> Double { r - abs(r) * 0x1p-44 }
-    /// A Float at or above (`upFloat`) or at or below (`downFloat`) v, without a branch: v is
-    /// moved outward by more than half a Float ulp (2⁻²² relative, 2⁻¹²⁶ absolute for the
-    /// subnormal range) before rounding to nearest; past Float's range each is clamped to the
-    /// finite end on its side (−∞ would not be above v, nor +∞ below it).
+    /// A Float at or above (`upFloat`) or at or below (`downFloat`) v, and the exact result of
+    /// the one operation that produced v, without a branch: v is moved outward by more than
+    /// half a Float ulp and that rounding (2⁻²² relative, 2⁻¹²⁶ absolute for the subnormal
+    /// range) before rounding to nearest; past Float's range each is clamped to the finite end
+    /// on its side (−∞ would not be above v, nor +∞ below it).
     @inline(__always) static func upFloat(_ v: Double) -> Float {
         max(Float(v + (abs(v) * 0x1p-22 + 0x1p-126)), -.greatestFiniteMagnitude)
     }
@@ -251,11 +252,10 @@ struct BoundedAssignment {
     /// E, the largest error of a computed squared distance.
     let error: Double
     let travelled: [Double], travelledMax: Double
-    /// Per label a: the row's label is proven when its stored lower bound exceeds its stored
-    /// upper one by more than `lowerOverUpper[a]` (l − u > s), or when its stored upper
-    /// bound is below `upperBelow[a]` (2u < min_c ‖c_a − c‖ − s).
-    let lowerOverUpper: [Double]
-    let upperBelow: [Float]
+    /// Per label a, what the row's stored pair (L − U, −U) must exceed in either lane for its
+    /// label to be proven: L − U above the first lane is l − u > s, −U above the second is
+    /// 2u < min_c ‖c_a − c‖ − s.
+    let thresholds: [SIMD2<Float>]
 
     init(_ state: RestartState, rowNormBound: Double) {
         self.state = state
@@ -281,14 +281,12 @@ struct BoundedAssignment {
                 gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
             }
         }
-        // With stored bounds U, L: u = U + travelled[a], l = L − travelledMax. The difference
-        // L − U is computed in Double from two Floats (within a relative 2⁻⁵³), hence the
-        // threshold's extra 2⁻⁴⁰. An infinite gap (one centre) makes `upperBelow` NaN: no row
-        // is decided by it, which is merely slower.
+        // With stored bounds U, L: u = U + travelled[a], l = L − travelledMax. An infinite gap
+        // (one centre) makes the second lane NaN: no row is decided by it, which is merely slower.
         let base = Bound.up(s + travelledMax)
-        lowerOverUpper = travelled.map { Bound.up(Bound.up(base + $0) * (1 + 0x1p-40)) }
-        upperBelow = (0 ..< k).map { a in
-            Bound.downFloat(Bound.down(Bound.down(gap[a] - s) * 0.5 - travelled[a]))
+        thresholds = (0 ..< k).map { a in
+            SIMD2(Bound.upFloat(Bound.up(base + travelled[a])),
+                  -Bound.downFloat(Bound.down(Bound.down(gap[a] - s) * 0.5 - travelled[a])))
         }
     }
 
@@ -299,7 +297,7 @@ struct BoundedAssignment {
     /// row's bounds read, no branch), then those rows go through the full kernel together and
     /// get exact new bounds from their nearest and second-nearest distances.
     func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int) -> Int {
-        let labels = state.labels, upper = state.upper, lower = state.lower, k = state.k
+        let labels = state.labels, bounds = state.bounds, k = state.k
         let first = state.first, travelledMax = self.travelledMax, error = self.error
         let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
@@ -308,33 +306,15 @@ struct BoundedAssignment {
             if first {
                 for i in rows { undecided[count] = i; count += 1 }
             } else {
-                // Branch-free (both tests are evaluated): whether a row is decided is close to a
-                // coin toss in the early iterations, where a branch would be mispredicted.
-                lowerOverUpper.withUnsafeBufferPointer { t1 in
-                    upperBelow.withUnsafeBufferPointer { t2 in
-                        // Four rows at a time in SIMD lanes (each lane the scalar test), then the
-                        // rest one by one. Rows are written always, kept only when undecided.
-                        var i = rows.lowerBound
-                        while i + 4 <= rows.upperBound {
-                            let a0 = Int(labels[i]), a1 = Int(labels[i + 1]), a2 = Int(labels[i + 2]), a3 = Int(labels[i + 3])
-                            let u = SIMD4<Double>(Double(upper[i]), Double(upper[i + 1]), Double(upper[i + 2]), Double(upper[i + 3]))
-                            let l = SIMD4<Double>(Double(lower[i]), Double(lower[i + 1]), Double(lower[i + 2]), Double(lower[i + 3]))
-                            let byGap = (l - u) .> SIMD4(t1[a0], t1[a1], t1[a2], t1[a3])
-                            let byCentres = u .< SIMD4(Double(t2[a0]), Double(t2[a1]), Double(t2[a2]), Double(t2[a3]))
-                            let decided = byGap .| byCentres
-                            for q in 0 ..< 4 {
-                                undecided[count] = i + q
-                                count += decided[q] ? 0 : 1
-                            }
-                            i += 4
-                        }
-                        while i < rows.upperBound {
-                            let a = Int(labels[i]), u = upper[i]
-                            let decided = (Double(lower[i]) - Double(u) > t1[a]) || (u < t2[a])
-                            undecided[count] = i
-                            count += decided ? 0 : 1
-                            i += 1
-                        }
+                // Branch-free (both lanes are compared): whether a row is decided is close to a
+                // coin toss in the early iterations, where a branch would be mispredicted. Rows
+                // are written always, kept only when undecided.
+                thresholds.withUnsafeBufferPointer { t in
+                    for i in rows {
+                        let b = bounds[i], limit = t[Int(labels[i])]
+                        let decided = (b.x > limit.x ? 1 : 0) | (b.y > limit.y ? 1 : 0)
+                        undecided[count] = i
+                        count &+= 1 &- decided
                     }
                 }
             }
@@ -357,8 +337,9 @@ struct BoundedAssignment {
                             labels[i] = found[j]
                             let u = ((best[j] + error) * grow).squareRoot() * grow
                             let l = (max(second[j] - error, 0) * shrink).squareRoot() * shrink
-                            upper[i] = Bound.upFloat(Bound.up(u - tp[a]))
-                            lower[i] = Bound.downFloat((l + travelledMax) * shrink)
+                            // The Float roundings also cover the last subtraction's rounding.
+                            let upper = Bound.upFloat(u - tp[a])
+                            bounds[i] = SIMD2(Bound.downFloat((l + travelledMax) * shrink - Double(upper)), -upper)
                         }
                     }
                     if changed > 0 { resum(x, rows: rows, chunk: chunk, touched: touched) }
