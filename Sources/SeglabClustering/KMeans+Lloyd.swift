@@ -35,21 +35,25 @@ extension KMeans {
         let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
         let states = starts.map { RestartState(centers: $0, rows: n, chunks: chunks.count, k: k, d: d) }
         defer { for s in states { s.deallocate() } }
+        // One bounded assignment of every row for each of `steps`; changed[chunk][step]: how many
+        // of the step's labels changed in the chunk.
+        func assignAll(_ steps: [BoundedAssignment], summing: Bool) -> [[Int]] {
+            x.storage.withUnsafeBufferPointer { xs in
+                xNorms.withUnsafeBufferPointer { ns in
+                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Int] in
+                        steps.map { $0.assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
+                                              chunk: rows.lowerBound / Kernels.rowChunk, summing: summing) }
+                    }
+                }
+            }
+        }
         var iteration = 0
         while iteration < maxIter, states.contains(where: { !$0.finished }) {
             iteration += 1
             try context.checkpoint(iteration: iteration, of: maxIter)
             let active = states.filter { !$0.finished }
             let steps = active.map { BoundedAssignment($0, rowNormBound: rowNormBound) }
-            // changed[chunk][a]: labels of restart active[a] that changed in the chunk.
-            let changed = x.storage.withUnsafeBufferPointer { xs in
-                xNorms.withUnsafeBufferPointer { ns in
-                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Int] in
-                        steps.map { $0.assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                              chunk: rows.lowerBound / Kernels.rowChunk) }
-                    }
-                }
-            }
+            let changed = assignAll(steps, summing: true)
             for (a, state) in active.enumerated() {
                 var acc = state.mergedSums(chunks: chunks.count)
                 let moved = changed.reduce(0) { $0 + $1[a] }
@@ -77,10 +81,14 @@ extension KMeans {
                 }
             }
         }
+        // A restart stopped by the tolerance or max_iter labels its rows by its final centres: one
+        // more assignment, which its bounds (valid for those centres) mostly decide.
+        let unsettled = states.filter { !$0.converged }
+        if !unsettled.isEmpty {
+            _ = assignAll(unsettled.map { BoundedAssignment($0, rowNormBound: rowNormBound) }, summing: false)
+        }
         return states.map { s in
-            let labels = s.converged
-                ? (0 ..< n).map { Int(s.labels[$0]) }
-                : PackedCenters(s.centers).nearest(x, xNorms: xNorms).labels
+            let labels = (0 ..< n).map { Int(s.labels[$0]) }
             let inertia = Kernels.sumSquaredResiduals(x, centers: s.centers, labels: labels)
             return LloydResult(labels: labels, centers: s.centers, inertia: inertia, nIter: s.nIter)
         }
@@ -290,13 +298,14 @@ struct BoundedAssignment {
         }
     }
 
-    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters if a label changed.
-    /// Returns the number of changed labels.
+    /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters if a label changed
+    /// and `summing`. Returns the number of changed labels.
     ///
     /// Two phases, each a straight loop: the rows whose bounds cannot decide are listed (every
     /// row's bounds read, no branch), then those rows go through the full kernel together and
     /// get exact new bounds from their nearest and second-nearest distances.
-    func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int) -> Int {
+    func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int,
+                summing: Bool) -> Int {
         let labels = state.labels, bounds = state.bounds, k = state.k
         let first = state.first, travelledMax = self.travelledMax, error = self.error
         let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
@@ -342,7 +351,7 @@ struct BoundedAssignment {
                             bounds[i] = SIMD2(Bound.downFloat((l + travelledMax) * shrink - Double(upper)), -upper)
                         }
                     }
-                    if changed > 0 { resum(x, rows: rows, chunk: chunk, touched: touched) }
+                    if changed > 0 && summing { resum(x, rows: rows, chunk: chunk, touched: touched) }
                     return changed
                 }
             }
