@@ -63,8 +63,9 @@ extension API {
                           : JSONResponse.make(answer.json)
     }
 
-    /// The run's fitted model, from the cache or read once from `model.json` (checked against
-    /// the ledger's SHA-256, as `seglab assign` does), with the profile's segment names.
+    /// The run's fitted model, from the cache or read once from `model.json`, with the segment
+    /// names of its `profile.csv`; both files are checked against the ledger's SHA-256, as
+    /// `seglab assign` checks them.
     static func model(for given: String, _ state: ServerState) throws -> (String, ModelCache.Entry) {
         let details = try run(given, in: state.ledger)
         let id = details.run.id
@@ -83,7 +84,15 @@ extension API {
             do { model = try Assignment.Model(json: bytes, file: artifact.path) } catch let e as DataError {
                 throw APIError(.internalServerError, e.description)  // the run's own model: not the client's input
             }
-            return ModelCache.Entry(model: model, segmentNames: profile.map { Profile.segmentNames(csvPath: $0.path) } ?? [:], bytes: bytes.count)
+            var names: [Int: String] = [:]
+            if let profile {
+                guard let profileBytes = profile.verifiedContents() else {
+                    throw APIError(.conflict, "\(profile.path) is missing or differs from the ledger's sha256: the segment names "
+                        + "cannot be trusted (seglab rerun \(id) restores it)")
+                }
+                names = Profile.segmentNames(csvPath: profile.path, contents: [UInt8](profileBytes))
+            }
+            return ModelCache.Entry(model: model, segmentNames: names, bytes: bytes.count)
         }
         return (id, entry)
     }

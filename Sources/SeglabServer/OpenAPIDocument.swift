@@ -175,7 +175,7 @@ enum OpenAPIDocument {
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"},
           "409": {
-            "description": "The run has no model to assign with (not completed), or its model.json is missing or was changed since the run.",
+            "description": "The run has no model to assign with (not completed), or its model.json or profile.csv is missing or was changed since the run.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
           },
           "413": {

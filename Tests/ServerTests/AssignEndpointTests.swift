@@ -116,6 +116,27 @@ final class AssignEndpointTests: XCTestCase {
             + "or application/json (an array of objects keyed by its columns); got text/plain")
     }
 
+    /// A run whose `model.json` or `profile.csv` no longer has the ledger's SHA-256 is refused
+    /// with 409, as `seglab assign` refuses it, and served again once the file is restored.
+    func testChangedModelOrProfileIsRefused() async throws {
+        let f = try await SharedServer.shared.get()
+        let customers = try Data(contentsOf: f.dir.appendingPathComponent("customers.csv"))
+        for (k, file) in [(6, "model.json"), (5, "profile.csv")] {
+            let id = try f.runID(k: k, initialisation: "random")
+            let url = f.dir.appendingPathComponent("results/small/\(id)/\(file)")
+            let original = try Data(contentsOf: url)
+            try (original + Data(" ".utf8)).write(to: url)
+            let refused = try await f.client.send("POST", "/runs/\(id)/assign", body: customers, headers: csv)
+            XCTAssertEqual(refused.status, 409, "\(file): \(refused.text)")
+            XCTAssertTrue(try refused.message().contains("differs from the ledger's sha256"), "\(file): \(refused.text)")
+            let cli = try f.seglab("assign", id, "--input", "customers.csv", "--out", "refused.csv")
+            XCTAssertEqual(cli.status, 1, "\(file): the command refuses it too")
+            try original.write(to: url)
+            let served = try await f.client.send("POST", "/runs/\(id)/assign", body: customers, headers: csv)
+            XCTAssertEqual(served.status, 200, "\(file) restored: \(served.text)")
+        }
+    }
+
     /// An order-export run takes order lines: as CSV, or as JSON objects with the export's columns.
     func testOrderLinesAsJSONGiveTheCommandsAnswer() async throws {
         let dir = try CLIRunner.temporaryDirectory()
