@@ -75,22 +75,17 @@ extension API {
         let profile = details.artifact(named: "profile.csv")
         let key = ModelCache.Key(runID: id, modelSHA256: artifact.sha256, profileSHA256: profile?.sha256)
         let entry = try state.models.entry(key) {
-            guard let data = artifact.verifiedContents() else {
-                throw APIError(.conflict, "\(artifact.path) is missing or differs from the ledger's sha256: the model was changed "
-                    + "since the run (seglab rerun \(id) restores it)")
+            let data: Data, names: [Int: String]
+            do {
+                data = try artifact.verifiedContents(ofRun: id, consequence: "the model was changed since the run")
+                names = try details.verifiedSegmentNames()
+            } catch let e as ChangedArtifact {
+                throw APIError(.conflict, e.description)
             }
             let bytes = [UInt8](data)
             let model: Assignment.Model
             do { model = try Assignment.Model(json: bytes, file: artifact.path) } catch let e as DataError {
                 throw APIError(.internalServerError, e.description)  // the run's own model: not the client's input
-            }
-            var names: [Int: String] = [:]
-            if let profile {
-                guard let profileBytes = profile.verifiedContents() else {
-                    throw APIError(.conflict, "\(profile.path) is missing or differs from the ledger's sha256: the segment names "
-                        + "cannot be trusted (seglab rerun \(id) restores it)")
-                }
-                names = Profile.segmentNames(csvPath: profile.path, contents: [UInt8](profileBytes))
             }
             return ModelCache.Entry(model: model, segmentNames: names, bytes: bytes.count)
         }

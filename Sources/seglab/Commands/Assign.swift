@@ -28,20 +28,18 @@ struct Assign: ParsableCommand {
               let artifact = details.artifact(named: "model.json") else {
             throw UsageError("run \(id) is not completed: it has no model to assign with")
         }
-        guard let bytes = artifact.verifiedContents() else {
-            Log.error("\(artifact.path) is missing or differs from the ledger's sha256: the model was changed since the run (seglab rerun \(id) restores it)")
+        let bytes: Data, names: [Int: String]
+        do {
+            bytes = try artifact.verifiedContents(ofRun: id, consequence: "the model was changed since the run")
+            names = try details.verifiedSegmentNames()
+        } catch let e as ChangedArtifact {
+            Log.error(e.description)
             throw ExitCode(1)
         }
         let recipe = try? RunRecipe(json: details.run.configJSON)
         var result = try Assignment.assign(try Assignment.Model(json: [UInt8](bytes), file: artifact.path), input: .file(input),
                                            tables: .init(paths: recipe?.tablePaths ?? [:], customers: customers))
-        if let profile = details.artifact(named: "profile.csv") {
-            guard let profileBytes = profile.verifiedContents() else {
-                Log.error("\(profile.path) is missing or differs from the ledger's sha256: the segment names cannot be trusted (seglab rerun \(id) restores it)")
-                throw ExitCode(1)
-            }
-            result.segmentNames = Profile.segmentNames(csvPath: profile.path, contents: [UInt8](profileBytes))
-        }
+        result.segmentNames = names
         guard FileManager.default.createFile(atPath: out, contents: Data(result.csv)) else { throw UsageError("cannot write \(out)") }
         let counts = Dictionary(grouping: result.labels, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key }
         Log.info("assigned \(result.ids.count) customers with run \(id): " + counts.map { "cluster \($0.key): \($0.value)" }.joined(separator: ", "))
