@@ -70,6 +70,10 @@ public final class GridRunner: @unchecked Sendable {
     private let progress = ProgressLine()
     /// One per feature set: what its runs share (e.g. an agglomerative tree for every `k`).
     private let caches: [String: FitCache]
+    /// Held while a run is claimed, and while a signal hands this process's runs back: a claim
+    /// either commits before that release (and is released with the rest) or sees the stop and
+    /// is not made, so no run stays `running` after SIGINT or SIGTERM.
+    private let claimGate = NSLock()
     /// Guards everything below.
     private let lock = NSLock()
     private var summary = GridSummary()
@@ -160,8 +164,8 @@ public final class GridRunner: @unchecked Sendable {
         let started = Date()
         let claim: RunClaim
         do {
-            claim = try ledger.claim(id: run.id, by: owner, force: options.force, staleAfter: options.staleAfter,
-                                     datasetSHA256: prepared.datasetSHA256, codeVersion: SeglabVersion.string, now: started)
+            guard let made = try claimUnlessStopping(run, now: started) else { return }
+            claim = made
         } catch {
             return stop(because: error)
         }
@@ -319,13 +323,21 @@ public final class GridRunner: @unchecked Sendable {
         }
     }
 
+    /// The run's claim (see `claimGate`), or nil when the grid is stopping.
+    private func claimUnlessStopping(_ run: PlannedRun, now: Date) throws -> RunClaim? {
+        claimGate.lock(); defer { claimGate.unlock() }
+        guard !isStopping else { return nil }
+        return try ledger.claim(id: run.id, by: owner, force: options.force, staleAfter: options.staleAfter,
+                                datasetSHA256: prepared.datasetSHA256, codeVersion: SeglabVersion.string, now: now)
+    }
+
     private func interrupt(signal: Int32) {
         let s = lock.withLock { () -> GridSummary in
             stopping = true
             signalled = true
             return summary
         }
-        let released = (try? ledger.release(by: owner)) ?? 0
+        let released = claimGate.withLock { (try? ledger.release(by: owner)) ?? 0 }
         ledger.checkpoint()
         progress.finish()
         Log.info("interrupted (\(signal == SIGINT ? "SIGINT" : "SIGTERM")): \(s.completed) runs completed, \(released) in flight "
