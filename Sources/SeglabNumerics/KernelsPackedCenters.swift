@@ -225,12 +225,16 @@ public struct PackedCenters: Sendable {
         index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
     }
 
-    /// `keepNearest`, also keeping the second smallest distance in `second`.
+    /// `keepNearest`, also keeping the second smallest distance in `second`: the smaller of
+    /// `second` and the larger of `best` and `dc`. Each select is one with a single comparison,
+    /// which the compiler makes a `minpd` or `maxpd` (SSE2 has no blend; the three-way select it
+    /// replaces cost twice the instructions), with the same values as the branches of a scalar loop.
     @inline(__always)
     static func keepNearestTwo(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ second: inout SIMD4<Double>,
                                _ index: inout SIMD4<Int64>) {
         let closer = dc .< best
-        second = second.replacing(with: best, where: closer).replacing(with: dc, where: .!closer .& (dc .< second))
+        let larger = dc.replacing(with: best, where: closer)
+        second.replace(with: larger, where: larger .< second)
         best.replace(with: dc, where: closer)
         index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
     }
