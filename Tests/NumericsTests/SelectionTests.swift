@@ -10,7 +10,9 @@ final class SelectionTests: XCTestCase {
 
     func testMedianEqualsTheSortedMedianBitForBit() {
         var rng = Xoshiro256StarStar(seed: 11)
-        for n in [1, 2, 3, 4, 5, 8, 9, 100, 101, 1_000, 4_097] {
+        // From `Selection.sampledFrom` values on, the median is looked for between two sample
+        // quantiles first.
+        for n in [1, 2, 3, 4, 5, 8, 9, 100, 101, 1_000, 4_095, 4_096, 4_097, 100_000, 100_001] {
             // Continuous values, heavy ties (a few distinct values), and values ending sorted,
             // reversed, all equal.
             let continuous = (0 ..< n).map { _ in rng.nextGaussian() * 100 }
@@ -22,6 +24,24 @@ final class SelectionTests: XCTestCase {
                 let median = scratch.withUnsafeMutableBufferPointer { Selection.median(inPlace: $0) }
                 XCTAssertEqual(median.bitPattern, sortedMedian(values).bitPattern, "n = \(n)")
             }
+        }
+    }
+
+    /// A sample that misleads (every sampled position holds the largest value) leaves the middle
+    /// outside the kept values: the median then comes from the full selection, still exact.
+    func testAMisleadingSampleStillGivesTheExactMedian() {
+        var rng = Xoshiro256StarStar(seed: 13)
+        for n in [10_000, 10_001] {
+            var values = (0 ..< n).map { _ in rng.nextGaussian() }
+            var plain = values
+            let bracketed = plain.withUnsafeMutableBufferPointer { Selection.sampledMedian($0, n / 2, even: n % 2 == 0) }
+            XCTAssertEqual(bracketed?.bitPattern, sortedMedian(values).bitPattern, "an honest sample brackets the middle")
+            for j in 0 ..< 1024 { values[j * n / 1024] = 1e9 }
+            var scratch = values
+            XCTAssertNil(scratch.withUnsafeMutableBufferPointer { Selection.sampledMedian($0, n / 2, even: n % 2 == 0) })
+            XCTAssertEqual(scratch, values, "a is left as it was")
+            let median = scratch.withUnsafeMutableBufferPointer { Selection.median(inPlace: $0) }
+            XCTAssertEqual(median.bitPattern, sortedMedian(values).bitPattern, "n = \(n)")
         }
     }
 
