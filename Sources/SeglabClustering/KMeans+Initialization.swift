@@ -35,8 +35,10 @@ extension KMeans {
                         if let t = chosenTrial {
                             let d = all.baseAddress! + t * n
                             for i in 0 ..< n {
-                                if d[i] < cb[i] { cb[i] = d[i] }
-                                running += cb[i]
+                                // A select, not a branch: whether a row is closer is a coin toss.
+                                let nearer = d[i] < cb[i] ? d[i] : cb[i]
+                                cb[i] = nearer
+                                running += nearer
                                 sums[i] = running
                             }
                         } else {

@@ -133,20 +133,22 @@ public struct PackedCenters: Sendable {
                         let valid = min(4, rows.upperBound - b)
                         let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
                         let o = out + (b - rows.lowerBound)
+                        // A whole block is stored four lanes at a time.
+                        @inline(__always) func put(_ v: SIMD4<Double>, _ c: Int) {
+                            if valid == 4 {
+                                UnsafeMutableRawPointer(o + c * stride).storeBytes(of: v, as: SIMD4<Double>.self)
+                            } else {
+                                for q in 0 ..< valid { o[c * stride + q] = v[q] }
+                            }
+                        }
                         var c = 0
                         while c + 4 <= k {
                             let v = fourDistances(xt, n4, from: c, cb.baseAddress!, nb.baseAddress!)
-                            for q in 0 ..< valid {
-                                o[c * stride + q] = v.0[q]
-                                o[(c + 1) * stride + q] = v.1[q]
-                                o[(c + 2) * stride + q] = v.2[q]
-                                o[(c + 3) * stride + q] = v.3[q]
-                            }
+                            put(v.0, c); put(v.1, c + 1); put(v.2, c + 2); put(v.3, c + 3)
                             c += 4
                         }
                         while c < k {
-                            let v = distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!)
-                            for q in 0 ..< valid { o[c * stride + q] = v[q] }
+                            put(distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!), c)
                             c += 1
                         }
                         b += 4
