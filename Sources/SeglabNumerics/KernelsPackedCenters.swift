@@ -228,9 +228,9 @@ public struct PackedCenters: Sendable {
     }
 
     /// `keepNearest`, also keeping the second smallest distance in `second`: the smaller of
-    /// `second` and the larger of `best` and `dc`. Each select is one with a single comparison,
-    /// which the compiler makes a `minpd` or `maxpd` (SSE2 has no blend; the three-way select it
-    /// replaces cost twice the instructions), with the same values as the branches of a scalar loop.
+    /// `second` and the larger of `best` and `dc`, the values of a scalar loop's branches. Each
+    /// select has a single comparison, which the compiler makes one `minpd` or `maxpd`; SSE2
+    /// has no blend, so a select on a compound condition costs an and, an and-not and an or.
     @inline(__always)
     static func keepNearestTwo(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ second: inout SIMD4<Double>,
                                _ index: inout SIMD4<Int64>) {
