@@ -1,5 +1,8 @@
 import Foundation
 import SeglabNumerics
+#if canImport(XCTest)
+import XCTest
+#endif
 
 /// Locates `../shared` (the reference fixtures and real data that CI has beside the clone).
 ///
@@ -40,8 +43,7 @@ public enum SharedFixtures {
 
     /// A reference data set as a feature matrix (columns `x*`), its `true` labels if any.
     public static func referenceDataset(_ name: String) throws -> (x: Matrix, truth: [Int]?) {
-        let url = referenceDir.appendingPathComponent("\(name).csv")
-        let (header, rows) = try readNumericCSV(url)
+        let (header, rows) = try readNumericCSV(try require("reference/\(name).csv"))
         let xCols = header.indices.filter { header[$0].hasPrefix("x") }
         let x = Matrix(rowArrays: rows.map { r in xCols.map { r[$0] } })
         let truth = header.firstIndex(of: "true").map { t in rows.map { Int($0[t]) } }
@@ -50,28 +52,35 @@ public enum SharedFixtures {
 
     /// A `labels_*.csv` file's `label` column.
     public static func referenceLabels(_ file: String) throws -> [Int] {
-        let (header, rows) = try readNumericCSV(referenceDir.appendingPathComponent(file))
+        let (header, rows) = try readNumericCSV(try require("reference/\(file)"))
         let l = header.firstIndex(of: "label")!
         return rows.map { Int($0[l]) }
     }
 
     /// `expected_<name>.json` parsed with JSONSerialization.
     public static func expected(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: referenceDir.appendingPathComponent("expected_\(name).json"))
+        let data = try Data(contentsOf: try require("reference/expected_\(name).json"))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
-}
 
-#if canImport(XCTest)
-import XCTest
-extension SharedFixtures {
-    /// Skips the calling test, naming what is missing, unless `relative` exists under shared/.
+    /// The URL of `relative` under shared/; when it is absent, skips the calling test (an
+    /// `XCTSkip` naming it) instead of failing it. Every reader above goes through it.
     @discardableResult
     public static func require(_ relative: String) throws -> URL {
         guard let u = url(relative) else {
-            throw XCTSkip("SKIPPED: \(sharedRoot.path)/\(relative) is absent (CI has ../shared beside the clone; set SEGLAB_SHARED to point elsewhere)")
+            throw skip("SKIPPED: \(sharedRoot.path)/\(relative) is absent (CI has ../shared beside the clone; set SEGLAB_SHARED to point elsewhere)")
         }
         return u
     }
+
+    /// An `XCTSkip` where XCTest is there (every test target); a plain error elsewhere.
+    private static func skip(_ message: String) -> Error {
+        #if canImport(XCTest)
+        XCTSkip(message)
+        #else
+        Absent(description: message)
+        #endif
+    }
+
+    private struct Absent: Error, CustomStringConvertible { let description: String }
 }
-#endif
