@@ -106,16 +106,18 @@ public struct Profile: Sendable, Equatable {
         baseDeviations = deviations
     }
 
-    /// Per cluster (slot) and `source` column, the median (clusters × columns, row-major). The
-    /// rows are grouped by cluster once (a counting sort), then each column is copied in that
-    /// order and every cluster's stretch is selected in place: no array per cluster.
+    /// Per cluster (slot) and `source` column, the median (clusters × columns, row-major). Each
+    /// column is copied grouped by cluster (a counting sort: rows read in order, each cluster's
+    /// stretch written in order, so no random reads of the table), then every cluster's stretch
+    /// is selected in place: no array per cluster.
     private static func medians(_ table: CustomerTable, source: [Int], slots: [Int], counts: [Int]) -> [Double] {
         var start = [Int](repeating: 0, count: counts.count + 1)
         for c in counts.indices { start[c + 1] = start[c] + counts[c] }
         var next = start
-        var order = [Int](repeating: 0, count: slots.count)
+        // position[i]: row i's place in the grouped order.
+        var position = [Int](repeating: 0, count: slots.count)
         for (i, c) in slots.enumerated() {
-            order[next[c]] = i
+            position[i] = next[c]
             next[c] += 1
         }
         let width = table.numericNames.count, d = source.count
@@ -123,10 +125,12 @@ public struct Profile: Sendable, Equatable {
         var values = [Double](repeating: 0, count: slots.count)
         table.numeric.storage.withUnsafeBufferPointer { x in
             values.withUnsafeMutableBufferPointer { v in
-                for (k, j) in source.enumerated() {
-                    for (p, i) in order.enumerated() { v[p] = x[i * width + j] }
-                    for c in counts.indices where counts[c] > 0 {
-                        medians[c * d + k] = Selection.median(inPlace: UnsafeMutableBufferPointer(rebasing: v[start[c] ..< start[c + 1]]))
+                position.withUnsafeBufferPointer { at in
+                    for (k, j) in source.enumerated() {
+                        for i in at.indices { v[at[i]] = x[i * width + j] }
+                        for c in counts.indices where counts[c] > 0 {
+                            medians[c * d + k] = Selection.median(inPlace: UnsafeMutableBufferPointer(rebasing: v[start[c] ..< start[c + 1]]))
+                        }
                     }
                 }
             }
