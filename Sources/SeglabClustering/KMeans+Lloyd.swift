@@ -301,9 +301,10 @@ struct BoundedAssignment {
     /// Assigns rows `rows` (chunk `chunk`); re-sums the chunk's clusters if a label changed
     /// and `summing`. Returns the number of changed labels.
     ///
-    /// Two phases, each a straight loop: the rows whose bounds cannot decide are listed (every
-    /// row's bounds read, no branch), then those rows go through the full kernel together and
-    /// get exact new bounds from their nearest and second-nearest distances.
+    /// Two phases, each a straight loop: the rows whose bounds cannot decide are listed
+    /// (`Kernels.undecidedRows`: every row's bounds read, no branch), then those rows go through
+    /// the full kernel together (`PackedCenters.nearestTwo`) and get exact new bounds from their
+    /// nearest and second-nearest distances.
     func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int,
                 summing: Bool) -> Int {
         let labels = state.labels, bounds = state.bounds, k = state.k
@@ -315,16 +316,8 @@ struct BoundedAssignment {
             if first {
                 for i in rows { undecided[count] = i; count += 1 }
             } else {
-                // Branch-free (both lanes are compared): whether a row is decided is close to a
-                // coin toss in the early iterations, where a branch would be mispredicted. Rows
-                // are written always, kept only when undecided.
-                thresholds.withUnsafeBufferPointer { t in
-                    for i in rows {
-                        let b = bounds[i], limit = t[Int(labels[i])]
-                        let decided = (b.x > limit.x ? 1 : 0) | (b.y > limit.y ? 1 : 0)
-                        undecided[count] = i
-                        count &+= 1 &- decided
-                    }
+                count = thresholds.withUnsafeBufferPointer { t in
+                    Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: t.baseAddress!, rows: rows, into: undecided)
                 }
             }
             guard count > 0 else { return 0 }
@@ -335,6 +328,14 @@ struct BoundedAssignment {
                     // touched[c] ≠ 0: cluster c lost or gained a row of this chunk.
                     let touched = found + count
                     touched.initialize(repeating: first ? 1 : 0, count: k)
+                    // The square roots in a loop of their own, each of a value clamped at 0 just
+                    // before: the compiler then vectorizes them (sqrtpd), where a root it cannot
+                    // prove non-negative is a libm call per value, and a loop that scatters stays scalar.
+                    @inline(__always) func root(_ v: Double) -> Double { (v < 0 ? 0 : v).squareRoot() }
+                    for j in 0 ..< count {
+                        best[j] = root((best[j] + error) * grow) * grow
+                        second[j] = root((second[j] - error) * shrink) * shrink
+                    }
                     var changed = 0
                     travelled.withUnsafeBufferPointer { tp in
                         for j in 0 ..< count {
@@ -344,8 +345,7 @@ struct BoundedAssignment {
                             touched[a] |= moved
                             touched[Int(max(old, 0))] |= moved
                             labels[i] = found[j]
-                            let u = ((best[j] + error) * grow).squareRoot() * grow
-                            let l = (max(second[j] - error, 0) * shrink).squareRoot() * shrink
+                            let u = best[j], l = second[j]
                             // The Float roundings also cover the last subtraction's rounding.
                             let upper = Bound.upFloat(u - tp[a])
                             bounds[i] = SIMD2(Bound.downFloat((l + travelledMax) * shrink - Double(upper)), -upper)
@@ -370,7 +370,7 @@ struct BoundedAssignment {
         if 2 * touchedCount >= k {
             sums.initialize(repeating: 0, count: k * d)
             counts.initialize(repeating: 0, count: k)
-            Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: rows, sums: sums, counts: counts)
+            Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: rows, groups: k, sums: sums, counts: counts)
         } else {
             for c in 0 ..< k where touched[c] != 0 {
                 (sums + c * d).initialize(repeating: 0, count: d)

@@ -9,12 +9,12 @@ struct NeighborGraph {
     let squaredDistances: [Double]
 
     /// Blocked brute force: every row's squared distances to all rows (seglab's one distance
-    /// formula, `Kernels.squaredDistance`'s expanded form, SIMD over 4 rows at a time), then
+    /// formula, `Kernels.squaredDistance`'s expanded form, SIMD over 4 or 8 rows at a time), then
     /// a bounded max-heap keeps the k smallest. O(n²·d) work, O(n·k) memory; exact, with no
     /// tie left to a tree's traversal order. Rows are split in fixed chunks.
     init(_ x: Matrix, k: Int, workers: Int?) {
         precondition(k >= 1 && k < x.rows)
-        let n = x.rows, d = x.cols
+        let n = x.rows
         rows = n
         self.k = k
         let packed = PackedCenters(x)
@@ -27,17 +27,17 @@ struct NeighborGraph {
                     distances.withUnsafeMutableBufferPointer { db in
                         let ip = ib.baseAddress!, dp = db.baseAddress!
                         Parallel.forEachChunk(count: n, chunkSize: 256, workers: workers) { range in
-                            // Four rows at a time (the kernel's block): row b+q's distance to
-                            // row j is at block[j × 4 + q].
-                            let block = UnsafeMutablePointer<Double>.allocate(capacity: 4 * n)
+                            // Eight rows at a time (the widest kernel's block): row b+q's
+                            // distance to row j is at block[j × 8 + q].
+                            let block = UnsafeMutablePointer<Double>.allocate(capacity: 8 * n)
                             var heap = NeighborHeap(capacity: k)
                             defer { block.deallocate() }
-                            for b in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
-                                let rows = b ..< min(b + 4, range.upperBound)
-                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, into: block, stride: 4)
+                            for b in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
+                                let rows = b ..< min(b + 8, range.upperBound)
+                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, into: block, stride: 8)
                                 for i in rows {
                                     heap.removeAll()
-                                    for j in 0 ..< n where j != i { heap.offer(block[j * 4 + i - b], index: j) }
+                                    for j in 0 ..< n where j != i { heap.offer(block[j * 8 + i - b], index: j) }
                                     heap.drainSorted(into: dp + i * k, ip + i * k)
                                 }
                             }

@@ -1,3 +1,5 @@
+import CSeglabKernels
+
 /// Running per-group row sums and counts for one chunk of rows.
 public struct GroupAccumulator: Sendable {
     /// groups × dims, row-major.
@@ -44,6 +46,14 @@ extension Kernels {
         } else {
             addRowsOfWidth(d, x, labels: labels, rows: rows, sums: sums, counts: counts)
         }
+    }
+
+    /// `addRows` for labels in `0 ..< groups`, in row order too, by the C kernel
+    /// `seglab_add_rows`: with AVX-512 and eight features a row is one 512-bit add into sums
+    /// kept 64-byte aligned for the pass. The same sums, to the bit (`CKernelsTests`).
+    public static func addRows(_ x: UnsafePointer<Double>, dims d: Int, labels: UnsafePointer<Int32>, rows: Range<Int>, groups: Int,
+                               sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int>) {
+        seglab_add_rows(x, d, labels, rows.lowerBound, rows.count, groups, sums, counts)
     }
 
     @inlinable @inline(__always)

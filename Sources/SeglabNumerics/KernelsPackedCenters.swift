@@ -1,3 +1,5 @@
+import CSeglabKernels
+
 /// Centres laid out for SIMD across rows: every coordinate and norm repeated in the four
 /// lanes of a `SIMD4`, so that four rows (one per lane) meet one centre per multiply, each
 /// row's running minimum and its index stay in their lanes (no horizontal reduction, no
@@ -16,13 +18,18 @@ public struct PackedCenters: Sendable {
     @usableFromInline let coords: [SIMD4<Double>]
     /// ‖c‖², in every lane.
     @usableFromInline let norms: [SIMD4<Double>]
+    /// The centres (count × dims, row-major) and their squared norms, for the C kernel.
+    let centers: [Double]
+    let centerNorms: [Double]
 
     public init(_ centers: Matrix) {
         precondition(centers.cols >= 1, "centres need at least one feature")
         count = centers.rows
         dims = centers.cols
+        self.centers = centers.storage
+        centerNorms = Kernels.rowSquaredNorms(centers)
         coords = centers.storage.map { SIMD4(repeating: $0) }
-        norms = Kernels.rowSquaredNorms(centers).map { SIMD4(repeating: $0) }
+        norms = centerNorms.map { SIMD4(repeating: $0) }
     }
 
     // MARK: - Public passes
@@ -81,79 +88,28 @@ public struct PackedCenters: Sendable {
     /// index on ties) into `labels[j]`, its squared distance into `best[j]`, and the smallest
     /// squared distance to any other centre into `second[j]` (+∞ with one centre) — what an
     /// exact bound-based Lloyd step needs for the rows whose bounds could not decide.
+    ///
+    /// The C kernel `seglab_nearest_two`, which uses the widest instruction set of the CPU
+    /// (AVX-512, AVX2 or the baseline) with this type's formula and order of operations, so
+    /// every level gives the bits of `nearest` (`CKernelsTests`).
     public func nearestTwo(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
                            labels: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Double>,
                            second: UnsafeMutablePointer<Double>) {
-        let k = count
-        withBlockScratch { xt in
-            coords.withUnsafeBufferPointer { cb in
-                norms.withUnsafeBufferPointer { nb in
-                    let cp = cb.baseAddress!, np = nb.baseAddress!
-                    var j = 0
-                    while j < m {
-                        let last = m - 1
-                        let n4 = gather(x, xNorms: xNorms, rows: (rows[j], rows[min(j + 1, last)], rows[min(j + 2, last)],
-                                                                  rows[min(j + 3, last)]), into: xt)
-                        var b1 = SIMD4<Double>(repeating: .infinity), b2 = b1, index = SIMD4<Int64>.zero
-                        var c = 0
-                        while c + 4 <= k {
-                            let (d0, d1, d2, d3) = fourDistances(xt, n4, from: c, cp, np)
-                            Self.keepNearestTwo(d0, c, &b1, &b2, &index)
-                            Self.keepNearestTwo(d1, c + 1, &b1, &b2, &index)
-                            Self.keepNearestTwo(d2, c + 2, &b1, &b2, &index)
-                            Self.keepNearestTwo(d3, c + 3, &b1, &b2, &index)
-                            c += 4
-                        }
-                        while c < k {
-                            Self.keepNearestTwo(distances(xt, n4, center: c, cp, np), c, &b1, &b2, &index)
-                            c += 1
-                        }
-                        for q in 0 ..< min(4, m - j) {
-                            labels[j + q] = Int32(truncatingIfNeeded: index[q])
-                            best[j + q] = b1[q]
-                            second[j + q] = b2[q]
-                        }
-                        j += 4
-                    }
-                }
+        centers.withUnsafeBufferPointer { c in
+            centerNorms.withUnsafeBufferPointer { cn in
+                seglab_nearest_two(x, xNorms, rows, m, dims, c.baseAddress!, cn.baseAddress!, count, labels, best, second)
             }
         }
     }
 
     /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
     /// c goes to `out[c × stride + (i − rows.lowerBound)]` (one contiguous run per centre).
+    /// The C kernel `seglab_distances`, like `nearestTwo`.
     public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
                           into out: UnsafeMutablePointer<Double>, stride: Int) {
-        let k = count
-        withBlockScratch { xt in
-            coords.withUnsafeBufferPointer { cb in
-                norms.withUnsafeBufferPointer { nb in
-                    var b = rows.lowerBound
-                    while b < rows.upperBound {
-                        let valid = min(4, rows.upperBound - b)
-                        let n4 = gather(x, xNorms: xNorms, first: b, last: rows.upperBound - 1, into: xt)
-                        let o = out + (b - rows.lowerBound)
-                        // A whole block is stored four lanes at a time.
-                        @inline(__always) func put(_ v: SIMD4<Double>, _ c: Int) {
-                            if valid == 4 {
-                                UnsafeMutableRawPointer(o + c * stride).storeBytes(of: v, as: SIMD4<Double>.self)
-                            } else {
-                                for q in 0 ..< valid { o[c * stride + q] = v[q] }
-                            }
-                        }
-                        var c = 0
-                        while c + 4 <= k {
-                            let v = fourDistances(xt, n4, from: c, cb.baseAddress!, nb.baseAddress!)
-                            put(v.0, c); put(v.1, c + 1); put(v.2, c + 2); put(v.3, c + 3)
-                            c += 4
-                        }
-                        while c < k {
-                            put(distances(xt, n4, center: c, cb.baseAddress!, nb.baseAddress!), c)
-                            c += 1
-                        }
-                        b += 4
-                    }
-                }
+        centers.withUnsafeBufferPointer { c in
+            centerNorms.withUnsafeBufferPointer { cn in
+                seglab_distances(x, xNorms, rows.lowerBound, rows.count, dims, c.baseAddress!, cn.baseAddress!, count, out, stride)
             }
         }
     }
@@ -223,20 +179,6 @@ public struct PackedCenters: Sendable {
     @inline(__always)
     static func keepNearest(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ index: inout SIMD4<Int64>) {
         let closer = dc .< best
-        best.replace(with: dc, where: closer)
-        index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
-    }
-
-    /// `keepNearest`, also keeping the second smallest distance in `second`: the smaller of
-    /// `second` and the larger of `best` and `dc`, the values of a scalar loop's branches. Each
-    /// select has a single comparison, which the compiler makes one `minpd` or `maxpd`; SSE2
-    /// has no blend, so a select on a compound condition costs an and, an and-not and an or.
-    @inline(__always)
-    static func keepNearestTwo(_ dc: SIMD4<Double>, _ c: Int, _ best: inout SIMD4<Double>, _ second: inout SIMD4<Double>,
-                               _ index: inout SIMD4<Int64>) {
-        let closer = dc .< best
-        let larger = dc.replacing(with: best, where: closer)
-        second.replace(with: larger, where: larger .< second)
         best.replace(with: dc, where: closer)
         index.replace(with: SIMD4(repeating: Int64(c)), where: closer)
     }

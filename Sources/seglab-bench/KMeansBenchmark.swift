@@ -22,7 +22,8 @@ func kmeansBenchmark(arguments: [String]) throws {
         }
     }
     let x = try scaledCustomers(path)
-    print("data: \(path) (\(x.rows) × \(x.cols), scaled standard), k = \(k), median of \(runs) runs after 1 warm-up")
+    print("data: \(path) (\(x.rows) × \(x.cols), scaled standard), k = \(k), median of \(runs) runs after 1 warm-up; "
+          + "distance kernels: \(KernelLevel.current.name)")
     let kmeans = KMeans(k: k, initialization: .kMeansPlusPlus, nInit: 1)
     var initSeconds = [Double](), fitSeconds = [Double](), initCPU = [Double](), fitCPU = [Double]()
     var nIter = 0.0, inertia = 0.0

@@ -48,4 +48,37 @@ final class WideBuildTests: CLITestCase {
         XCTAssertEqual(base.map { $0[0] as String }, other.map { $0[0] as String })
         XCTAssertEqual(try query("base.sqlite", metrics).map { $0[0] as String }, try query("wide.sqlite", metrics).map { $0[0] as String })
     }
+
+    /// The C distance kernels at each instruction-set level (`SEGLAB_KERNEL_LEVEL`; a level the
+    /// CPU lacks falls back to the widest it has) give the same K-Means fits: every artifact's
+    /// hash and every metric.
+    func testEveryKernelLevelComputesTheSameBits() throws {
+        try write("e.json", """
+        {"name": "levels", "seed": 20261201,
+         "data": {"synthetic": {"customers": 4000, "segments": 5, "seed": 3}},
+         "feature_sets": {"all": {"log1p": ["frequency", "monetary", "avg_basket"], "scale": "standard"}},
+         "algorithms": {"kmeans": {"k": {"from": 2, "to": 10}, "init": ["k-means++", "random"], "n_init": [1, 3]}},
+         "metrics": {"silhouette": {"sample": 1000}}}
+        """)
+        let hashes = "SELECT run_id || ' ' || name || ' ' || sha256 FROM artifacts ORDER BY run_id, name"
+        let metrics = """
+            SELECT run_id || ' ' || name || ' ' || quote(value) FROM metrics WHERE name <> 'fit_seconds'
+            ORDER BY run_id, name
+            """
+        var first: (hashes: [String], metrics: [String])?
+        for level in 0 ... 2 {
+            let run = try CLIRunner.run(["run", "e.json", "--jobs", "2", "--ledger", "l\(level).sqlite", "--results", "r\(level)"],
+                                        in: dir, launcher: ["/usr/bin/env", "SEGLAB_KERNEL_LEVEL=\(level)"], timeout: 600)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let got = (try query("l\(level).sqlite", hashes).map { $0[0] as String },
+                       try query("l\(level).sqlite", metrics).map { $0[0] as String })
+            XCTAssertEqual(got.0.count, 36 * 4, "every run wrote its artifacts")
+            if let first {
+                XCTAssertEqual(got.0, first.hashes, "level \(level)")
+                XCTAssertEqual(got.1, first.metrics, "level \(level)")
+            } else {
+                first = got
+            }
+        }
+    }
 }

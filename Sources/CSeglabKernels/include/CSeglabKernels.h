@@ -1,0 +1,44 @@
+#ifndef CSEGLAB_KERNELS_H
+#define CSEGLAB_KERNELS_H
+
+#include <stdint.h>
+
+// Squared distances here are the expanded form of SeglabNumerics' `Kernels`:
+// (‖x‖² − 2·x·c) + ‖c‖², the dot product summed in feature order with separate multiplies
+// and adds, clamped at 0. `x` is n × d and `centers` k × d, row-major; `x_norms` and
+// `center_norms` their squared norms. Every instruction set computes the same bits.
+
+/// For the `m` rows of `x` listed in `rows`: the nearest centre (lowest index on ties) into
+/// `labels[j]`, its squared distance into `best[j]` and the smallest squared distance to any
+/// other centre into `second[j]` (+inf with one centre).
+void seglab_nearest_two(const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t d,
+                        const double *centers, const double *center_norms, intptr_t k,
+                        int32_t *labels, double *best, double *second);
+
+/// The squared distance from row `first + i` (i < count) to centre c into
+/// `out[c * stride + i]`.
+void seglab_distances(const double *x, const double *x_norms, intptr_t first, intptr_t count, intptr_t d,
+                      const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride);
+
+/// The bounds test of the bounded K-Means step: row i (first ≤ i < first + count) is decided
+/// when bounds[2i] > thresholds[2·labels[i]] or bounds[2i + 1] > thresholds[2·labels[i] + 1]
+/// (comparisons of single-precision numbers, false with a NaN). Writes the rows that are not
+/// decided to `undecided`, in order, and returns how many.
+intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t first,
+                          intptr_t count, intptr_t *undecided);
+
+/// Adds row i of `x` (n × d) to `sums[labels[i] * d ...]` (k × d) and counts it in
+/// `counts[labels[i]]`, for first ≤ i < first + count in row order (so each sum is the plain
+/// loop's, to the bit); every label is in 0 ..< k.
+void seglab_add_rows(const double *x, intptr_t d, const int32_t *labels, intptr_t first, intptr_t count, intptr_t k,
+                     double *sums, intptr_t *counts);
+
+/// The instruction sets the kernels can use: 0 the baseline (SSE2 on x86-64), 1 AVX2,
+/// 2 AVX-512. `seglab_kernel_level()` is the one they use: the best this CPU and OS support,
+/// or lower if the environment variable SEGLAB_KERNEL_LEVEL says so when first called.
+int32_t seglab_kernel_level(void);
+int32_t seglab_kernel_level_supported(void);
+/// Uses `level` (clamped to what is supported) from now on; returns the level in use.
+int32_t seglab_set_kernel_level(int32_t level);
+
+#endif

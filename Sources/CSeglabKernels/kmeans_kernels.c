@@ -1,0 +1,360 @@
+// The bounded K-Means step's hot kernels (the nearest two centres of the rows the bounds
+// cannot decide, the candidates' distances of k-means++, the bounds test, the per-cluster
+// sums), written once and compiled for three instruction sets, chosen when first called: SSE2
+// (x86-64's baseline; 4-row blocks in pairs of registers), AVX2 (4-row blocks in one
+// register) and AVX-512 (8-row blocks in one register). Swift has no per-function target, and
+// a whole build for one instruction set (README, "Built for AVX2") does not run on an older
+// CPU; C's target attribute gives both.
+//
+// Each lane is one row and computes, in the order of operations of `PackedCenters` in Swift,
+// its squared distances: products summed in feature order, multiplies and adds rounded
+// separately (no fused multiply-add: see the pragmas), selects for the minima. Lane-wise
+// arithmetic is the same IEEE operation at any width, so a row's results do not depend on the
+// level nor on which rows share its block; sums are added in row order at every level
+// (`CKernelsTests` compares every level with the scalar formulas, ties included).
+
+#include "CSeglabKernels.h"
+#include <stdatomic.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+typedef double v2d __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+typedef double v8d __attribute__((vector_size(64)));
+typedef long long v8l __attribute__((vector_size(64)));
+
+#define SPLAT4(s) ((v4d){(s), (s), (s), (s)})
+#define SPLAT8(s) ((v8d){(s), (s), (s), (s), (s), (s), (s), (s)})
+#define SPLATL4(s) ((v4l){(s), (s), (s), (s)})
+#define SPLATL8(s) ((v8l){(s), (s), (s), (s), (s), (s), (s), (s)})
+#define GATHER4(p, f) ((v4d){(p)[0][f], (p)[1][f], (p)[2][f], (p)[3][f]})
+#define GATHER8(p, f) ((v8d){(p)[0][f], (p)[1][f], (p)[2][f], (p)[3][f], (p)[4][f], (p)[5][f], (p)[6][f], (p)[7][f]})
+// MIN(a, b) is a < b ? a : b and MAX(a, b) is a > b ? a : b, lane by lane: exactly what x86's
+// min and max instructions compute (the second operand on ties), one instruction each where
+// a select on a comparison would be three without AVX; elsewhere the selects themselves.
+#define SELECT(mask, a, b) ((VD)((((VL)(a)) & (mask)) | (((VL)(b)) & ~(mask))))
+#if defined(__x86_64__)
+// Baseline: the two halves of a 4-lane vector through SSE2's 2-lane instruction. (Macros, not
+// functions: a 4-lane argument would change the ABI without AVX.) The names differ per
+// instruction, as MIN(MAX(…)) nests them.
+#define SSE2_PAIRS(op, a, b, tag)                                                                  \
+    ({                                                                                             \
+        v4d l##tag = (a), r##tag = (b);                                                            \
+        v2d lo##tag = (v2d)op((__m128d)__builtin_shufflevector(l##tag, l##tag, 0, 1),              \
+                              (__m128d)__builtin_shufflevector(r##tag, r##tag, 0, 1));             \
+        v2d hi##tag = (v2d)op((__m128d)__builtin_shufflevector(l##tag, l##tag, 2, 3),              \
+                              (__m128d)__builtin_shufflevector(r##tag, r##tag, 2, 3));             \
+        (v4d) __builtin_shufflevector(lo##tag, hi##tag, 0, 1, 2, 3);                               \
+    })
+#define MIN_BASELINE(a, b) SSE2_PAIRS(_mm_min_pd, a, b, _min)
+#define MAX_BASELINE(a, b) SSE2_PAIRS(_mm_max_pd, a, b, _max)
+#define MIN_AVX2(a, b) ((v4d)_mm256_min_pd((__m256d)(a), (__m256d)(b)))
+#define MAX_AVX2(a, b) ((v4d)_mm256_max_pd((__m256d)(a), (__m256d)(b)))
+#define MIN_AVX512(a, b) ((v8d)_mm512_min_pd((__m512d)(a), (__m512d)(b)))
+#define MAX_AVX512(a, b) ((v8d)_mm512_max_pd((__m512d)(a), (__m512d)(b)))
+#else
+#define MIN_BASELINE(a, b) ({ v4d a_min = (a), b_min = (b); SELECT(a_min < b_min, a_min, b_min); })
+#define MAX_BASELINE(a, b) ({ v4d a_max = (a), b_max = (b); SELECT(a_max > b_max, a_max, b_max); })
+#endif
+// How many blocks ahead the listed rows are prefetched: they are scattered over the chunk.
+#define AHEAD 4
+
+// (‖x‖² − 2·dot) + ‖c‖², clamped at 0 (rounding can push it below): MAX(0, t) is t < 0 ? 0 : t.
+#define FINISH(dot, cn) MAX(SPLAT(0.0), (n4 - SPLAT(2.0) * (dot)) + SPLAT(cn))
+
+// The block's squared distances to every centre, four centres side by side (four independent
+// chains of additions keep the units busy; each is still the sum in feature order), each
+// handed to ACTION(distances, centre).
+#define EACH_CENTRE(ACTION)                                                                        \
+    {                                                                                              \
+        intptr_t c = 0;                                                                            \
+        for (; c + 4 <= k; c += 4) {                                                               \
+            const double *c0 = centers + c * d, *c1 = c0 + d, *c2 = c1 + d, *c3 = c2 + d;          \
+            VD v = xt[0];                                                                          \
+            VD a0 = v * SPLAT(c0[0]), a1 = v * SPLAT(c1[0]), a2 = v * SPLAT(c2[0]), a3 = v * SPLAT(c3[0]); \
+            for (intptr_t f = 1; f < d; f++) {                                                     \
+                v = xt[f];                                                                         \
+                a0 += v * SPLAT(c0[f]);                                                            \
+                a1 += v * SPLAT(c1[f]);                                                            \
+                a2 += v * SPLAT(c2[f]);                                                            \
+                a3 += v * SPLAT(c3[f]);                                                            \
+            }                                                                                      \
+            ACTION(FINISH(a0, center_norms[c]), c);                                                \
+            ACTION(FINISH(a1, center_norms[c + 1]), c + 1);                                        \
+            ACTION(FINISH(a2, center_norms[c + 2]), c + 2);                                        \
+            ACTION(FINISH(a3, center_norms[c + 3]), c + 3);                                        \
+        }                                                                                          \
+        for (; c < k; c++) {                                                                       \
+            const double *c0 = centers + c * d;                                                    \
+            VD a0 = xt[0] * SPLAT(c0[0]);                                                          \
+            for (intptr_t f = 1; f < d; f++) a0 += xt[f] * SPLAT(c0[f]);                           \
+            ACTION(FINISH(a0, center_norms[c]), c);                                                \
+        }                                                                                          \
+    }
+
+// Rows `row(0) … row(W − 1)` of the block, feature-major into xt, their norms into n4.
+#define LOAD_BLOCK(row)                                                                            \
+    const double *p[W];                                                                            \
+    VD n4;                                                                                         \
+    for (int q = 0; q < W; q++) {                                                                  \
+        intptr_t r_ = (row(q));                                                                    \
+        p[q] = x + r_ * d;                                                                         \
+        n4[q] = x_norms[r_];                                                                       \
+    }                                                                                              \
+    for (intptr_t f = 0; f < d; f++) xt[f] = GATHER(p, f)
+
+// Centre c at distance dc becomes the nearest if strictly closer (lower index first on ties);
+// the second smallest is the smaller of `b2` and the larger of `b1` and dc.
+#define KEEP_TWO(dc_, c_)                                                                          \
+    do {                                                                                           \
+        VD dc = (dc_);                                                                             \
+        VL closer = dc < b1;                                                                       \
+        b2 = MIN(MAX(b1, dc), b2);                                                                 \
+        b1 = MIN(dc, b1);                                                                          \
+        index = (index & ~closer) | (SPLATL((long long)(c_)) & closer);                            \
+    } while (0)
+
+#define NEAREST_TWO_BODY                                                                           \
+    {                                                                                              \
+        VD xt[d];                                                                                  \
+        for (intptr_t j = 0; j < m; j += W) {                                                      \
+            for (int q = 0; q < W && j + AHEAD * W + q < m; q++) {                                 \
+                const double *ahead = x + rows[j + AHEAD * W + q] * d;                             \
+                __builtin_prefetch(ahead);                                                         \
+                __builtin_prefetch(ahead + d - 1);                                                 \
+            }                                                                                      \
+            LOAD_BLOCK(LISTED);                                                                    \
+            VD b1 = SPLAT(__builtin_inf()), b2 = b1;                                               \
+            VL index = SPLATL(0);                                                                  \
+            EACH_CENTRE(KEEP_TWO)                                                                  \
+            for (int q = 0; q < W && j + q < m; q++) {                                             \
+                labels[j + q] = (int32_t)index[q];                                                 \
+                best[j + q] = b1[q];                                                               \
+                second[j + q] = b2[q];                                                             \
+            }                                                                                      \
+        }                                                                                          \
+    }
+// The listed row in lane q (the last one again past the end of the list).
+#define LISTED(q) rows[j + (q) < m ? j + (q) : m - 1]
+
+// A whole block's distances to centre c are stored at once, a partial one lane by lane.
+#define STORE(dc_, c_)                                                                             \
+    do {                                                                                           \
+        VD dc = (dc_);                                                                             \
+        double *o_ = out + (c_) * stride + j;                                                      \
+        if (j + W <= count) {                                                                      \
+            memcpy(o_, &dc, sizeof dc);                                                            \
+        } else {                                                                                   \
+            for (int q = 0; j + q < count; q++) o_[q] = dc[q];                                     \
+        }                                                                                          \
+    } while (0)
+
+#define DISTANCES_BODY                                                                             \
+    {                                                                                              \
+        VD xt[d];                                                                                  \
+        for (intptr_t j = 0; j < count; j += W) {                                                  \
+            LOAD_BLOCK(CONSECUTIVE);                                                               \
+            EACH_CENTRE(STORE)                                                                     \
+        }                                                                                          \
+    }
+// Row first + j + q of the range in lane q (the last one again past its end).
+#define CONSECUTIVE(q) (first + (j + (q) < count ? j + (q) : count - 1))
+
+#define NEAREST_TWO_PARAMETERS                                                                     \
+    const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t d,          \
+        const double *centers, const double *center_norms, intptr_t k, int32_t *labels, double *best, \
+        double *second
+#define NEAREST_TWO_ARGUMENTS x, x_norms, rows, m, d, centers, center_norms, k, labels, best, second
+#define DISTANCES_PARAMETERS                                                                       \
+    const double *x, const double *x_norms, intptr_t first, intptr_t count, intptr_t d,            \
+        const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride
+#define DISTANCES_ARGUMENTS x, x_norms, first, count, d, centers, center_norms, k, out, stride
+
+// The baseline: 4-row blocks.
+#define W 4
+#define VD v4d
+#define VL v4l
+#define SPLAT SPLAT4
+#define SPLATL SPLATL4
+#define GATHER GATHER4
+#define MIN MIN_BASELINE
+#define MAX MAX_BASELINE
+static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+static void distances_baseline(DISTANCES_PARAMETERS) DISTANCES_BODY
+#undef MIN
+#undef MAX
+#if defined(__x86_64__)
+#define MIN MIN_AVX2
+#define MAX MAX_AVX2
+__attribute__((target("avx2"))) static void nearest_two_avx2(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+__attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS) DISTANCES_BODY
+#undef MIN
+#undef MAX
+#endif
+#undef W
+#undef VD
+#undef VL
+#undef SPLAT
+#undef SPLATL
+#undef GATHER
+
+#if defined(__x86_64__)
+// AVX-512: 8-row blocks.
+#define W 8
+#define VD v8d
+#define VL v8l
+#define SPLAT SPLAT8
+#define SPLATL SPLATL8
+#define GATHER GATHER8
+#define MIN MIN_AVX512
+#define MAX MAX_AVX512
+__attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+__attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
+#endif
+
+// Branch-free: whether a row is decided is close to a coin toss in the early iterations,
+// where a branch would be mispredicted. Every row is written, kept only when undecided.
+#define UNDECIDED_FROM(start)                                                                      \
+    for (intptr_t row = (start); row < first + count; row++) {                                     \
+        const float *b = bounds + 2 * row, *t = thresholds + 2 * (intptr_t)labels[row];            \
+        int decided = (b[0] > t[0]) | (b[1] > t[1]);                                               \
+        undecided[n] = row;                                                                        \
+        n += 1 - decided;                                                                          \
+    }
+
+static intptr_t undecided_baseline(const float *bounds, const int32_t *labels, const float *thresholds,
+                                   intptr_t first, intptr_t count, intptr_t *undecided) {
+    intptr_t n = 0;
+    UNDECIDED_FROM(first)
+    return n;
+}
+
+#if defined(__x86_64__)
+// Eight rows at a time: their threshold pairs gathered by label, sixteen comparisons at once,
+// the undecided rows' indices compressed into place.
+__attribute__((target("avx512f"))) static intptr_t undecided_avx512(const float *bounds, const int32_t *labels,
+                                                                     const float *thresholds, intptr_t first,
+                                                                     intptr_t count, intptr_t *undecided) {
+    intptr_t n = 0, i = first;
+    const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i ones = _mm512_set1_epi32(-1);
+    for (; i + 8 <= first + count; i += 8) {
+        __m256i label = _mm256_loadu_si256((const __m256i *)(labels + i));
+        __m512 t = _mm512_castsi512_ps(_mm512_i32gather_epi64(label, (const void *)thresholds, 8));
+        __m512 b = _mm512_loadu_ps(bounds + 2 * i);
+        __mmask16 above = _mm512_cmp_ps_mask(b, t, _CMP_GT_OQ);
+        __m512i halves = _mm512_maskz_mov_epi32(above, ones);
+        __mmask8 open = (__mmask8)~_mm512_test_epi64_mask(halves, halves);
+        _mm512_mask_compressstoreu_epi64(undecided + n, open, _mm512_add_epi64(_mm512_set1_epi64(i), lanes));
+        n += __builtin_popcount((unsigned)open);
+    }
+    UNDECIDED_FROM(i)
+    return n;
+}
+#endif
+
+intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t first,
+                          intptr_t count, intptr_t *undecided) {
+#if defined(__x86_64__)
+    if (seglab_kernel_level() == 2) return undecided_avx512(bounds, labels, thresholds, first, count, undecided);
+#endif
+    return undecided_baseline(bounds, labels, thresholds, first, count, undecided);
+}
+
+static void add_rows_baseline(const double *x, intptr_t d, const int32_t *labels, intptr_t first, intptr_t count,
+                              double *sums, intptr_t *counts) {
+    for (intptr_t i = first; i < first + count; i++) {
+        const double *r = x + i * d;
+        double *s = sums + (intptr_t)labels[i] * d;
+        counts[labels[i]] += 1;
+        for (intptr_t f = 0; f < d; f++) s[f] += r[f];
+    }
+}
+
+#if defined(__x86_64__)
+// Eight features (the RFM sets): a row is one load and one add of a 512-bit vector, into sums
+// copied to 64-byte-aligned storage for the pass (a sum straddling two cache lines made every
+// store a split store, which the next load of that sum waits for).
+__attribute__((target("avx512f"))) static void add_rows_avx512(const double *x, intptr_t d, const int32_t *labels,
+                                                                intptr_t first, intptr_t count, intptr_t k,
+                                                                double *sums, intptr_t *counts) {
+    if (d != 8) {
+        add_rows_baseline(x, d, labels, first, count, sums, counts);
+        return;
+    }
+    double storage[8 * k + 8];
+    double *aligned = (double *)(((uintptr_t)storage + 63) & ~(uintptr_t)63);
+    memcpy(aligned, sums, sizeof(double) * 8 * k);
+    for (intptr_t i = first; i < first + count; i++) {
+        double *s = aligned + (intptr_t)labels[i] * 8;
+        counts[labels[i]] += 1;
+        _mm512_store_pd(s, _mm512_add_pd(_mm512_load_pd(s), _mm512_loadu_pd(x + i * 8)));
+    }
+    memcpy(sums, aligned, sizeof(double) * 8 * k);
+}
+#endif
+
+void seglab_add_rows(const double *x, intptr_t d, const int32_t *labels, intptr_t first, intptr_t count, intptr_t k,
+                     double *sums, intptr_t *counts) {
+#if defined(__x86_64__)
+    if (seglab_kernel_level() == 2) {
+        add_rows_avx512(x, d, labels, first, count, k, sums, counts);
+        return;
+    }
+#endif
+    add_rows_baseline(x, d, labels, first, count, sums, counts);
+}
+
+int32_t seglab_kernel_level_supported(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx2")) return 1;
+#endif
+    return 0;
+}
+
+static _Atomic int32_t level = -1;
+
+int32_t seglab_set_kernel_level(int32_t wanted) {
+    int32_t supported = seglab_kernel_level_supported();
+    int32_t chosen = wanted < 0 ? 0 : (wanted < supported ? wanted : supported);
+    atomic_store_explicit(&level, chosen, memory_order_relaxed);
+    return chosen;
+}
+
+int32_t seglab_kernel_level(void) {
+    int32_t current = atomic_load_explicit(&level, memory_order_relaxed);
+    if (current >= 0) return current;
+    const char *lowered = getenv("SEGLAB_KERNEL_LEVEL");
+    return seglab_set_kernel_level(lowered && *lowered ? atoi(lowered) : 2);
+}
+
+void seglab_nearest_two(NEAREST_TWO_PARAMETERS) {
+    if (m <= 0) return;
+    switch (seglab_kernel_level()) {
+#if defined(__x86_64__)
+    case 2: nearest_two_avx512(NEAREST_TWO_ARGUMENTS); return;
+    case 1: nearest_two_avx2(NEAREST_TWO_ARGUMENTS); return;
+#endif
+    default: nearest_two_baseline(NEAREST_TWO_ARGUMENTS);
+    }
+}
+
+void seglab_distances(DISTANCES_PARAMETERS) {
+    if (count <= 0) return;
+    switch (seglab_kernel_level()) {
+#if defined(__x86_64__)
+    case 2: distances_avx512(DISTANCES_ARGUMENTS); return;
+    case 1: distances_avx2(DISTANCES_ARGUMENTS); return;
+#endif
+    default: distances_baseline(DISTANCES_ARGUMENTS);
+    }
+}

@@ -1,0 +1,151 @@
+import XCTest
+import SeglabNumerics
+
+/// The C kernels (CSeglabKernels) at every instruction-set level this CPU has. The distance
+/// kernels (`PackedCenters.nearestTwo`, `PackedCenters.distances`) give, to the bit, the
+/// documented formula computed one scalar operation at a time: (‖x‖² − 2·x·c) + ‖c‖², the dot product summed in feature order,
+/// clamped at 0; the nearest centre is the lowest index on ties. The data include exact ties
+/// (integer points, centres equal to rows, duplicate centres), dimensions that are not a
+/// multiple of any vector width, and row counts that leave partial blocks.
+final class CKernelsTests: XCTestCase {
+    private var levelBefore = KernelLevel.current
+
+    override func setUp() { levelBefore = KernelLevel.current }
+    override func tearDown() { KernelLevel.use(levelBefore) }
+
+    /// The formula, one scalar operation at a time.
+    private static func squaredDistance(_ x: Matrix, _ i: Int, _ c: Matrix, _ j: Int, _ xn: Double, _ cn: Double) -> Double {
+        var dot = x[i, 0] * c[j, 0]
+        for f in 1 ..< x.cols { dot += x[i, f] * c[j, f] }
+        let d = (xn - 2 * dot) + cn
+        return d < 0 ? 0 : d
+    }
+
+    private static func cases() -> [(name: String, x: Matrix, centers: Matrix)] {
+        var rng = Xoshiro256StarStar(seed: 41)
+        var out: [(String, Matrix, Matrix)] = []
+        for (n, d, k) in [(1, 1, 1), (7, 3, 2), (203, 8, 5), (1_003, 8, 10), (517, 13, 11), (64, 2, 4), (301, 8, 1)] {
+            let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in rng.nextGaussian() * 3 })
+            let c = Matrix(rows: k, cols: d, storage: (0 ..< k * d).map { _ in rng.nextGaussian() * 3 })
+            out.append(("gaussian n\(n) d\(d) k\(k)", x, c))
+        }
+        // Integer points in {0, 1, 2}^d, centres drawn from the rows (one of them twice): exact ties.
+        for (n, d, k) in [(999, 4, 6), (250, 8, 9)] {
+            let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in Double(rng.nextInt(below: 3)) })
+            var picks = (0 ..< k - 1).map { _ in rng.nextInt(below: n) }
+            picks.append(picks[0])
+            out.append(("ties n\(n) d\(d) k\(k)", x, x.selectingRows(picks)))
+        }
+        return out
+    }
+
+    func testEveryLevelGivesTheFormulasBits() {
+        let levels = KernelLevel.allCases.filter { $0 <= KernelLevel.supported }
+        for (name, x, centers) in Self.cases() {
+            let n = x.rows, k = centers.rows
+            let xn = Kernels.rowSquaredNorms(x), cn = Kernels.rowSquaredNorms(centers)
+            let expected = (0 ..< n).map { i in (0 ..< k).map { j in Self.squaredDistance(x, i, centers, j, xn[i], cn[j]) } }
+            // Rows listed out of order, some twice, as the bounded step lists them.
+            var rng = Xoshiro256StarStar(seed: UInt64(n))
+            let listed = (0 ..< n).map { _ in rng.nextInt(below: n) }
+            let packed = PackedCenters(centers)
+            for level in levels {
+                XCTAssertEqual(KernelLevel.use(level), level)
+                var labels = [Int32](repeating: -1, count: n), best = [Double](repeating: .nan, count: n)
+                var second = best
+                x.storage.withUnsafeBufferPointer { xs in
+                    packed.nearestTwo(xs.baseAddress!, xNorms: xn, rows: listed, count: n, labels: &labels, best: &best, second: &second)
+                }
+                for (j, i) in listed.enumerated() {
+                    let row = expected[i]
+                    let nearest = row.indices.min { row[$0] < row[$1] || (row[$0] == row[$1] && $0 < $1) }!
+                    let others = row.sorted()
+                    XCTAssertEqual(Int(labels[j]), nearest, "\(name) \(level.name) row \(i)")
+                    XCTAssertEqual(best[j].bitPattern, row[nearest].bitPattern, "\(name) \(level.name) row \(i)")
+                    XCTAssertEqual(second[j].bitPattern, (k > 1 ? others[1] : .infinity).bitPattern, "\(name) \(level.name) row \(i)")
+                }
+                // A range that starts inside the matrix and ends before it, into runs of a longer stride.
+                let rows = min(1, n - 1) ..< n - (n > 2 ? 1 : 0), stride = rows.count + 3
+                var out = [Double](repeating: .nan, count: k * stride)
+                x.storage.withUnsafeBufferPointer { xs in
+                    packed.distances(xs.baseAddress!, xNorms: xn, rows: rows, into: &out, stride: stride)
+                }
+                for i in rows {
+                    for c in 0 ..< k {
+                        XCTAssertEqual(out[c * stride + i - rows.lowerBound].bitPattern, expected[i][c].bitPattern,
+                                       "\(name) \(level.name) distances row \(i) centre \(c)")
+                    }
+                }
+                XCTAssertTrue(out[rows.count].isNaN, "\(name): nothing written past a run")
+            }
+        }
+    }
+
+    /// The Swift kernel behind `nearest` agrees with the C kernels (one formula everywhere).
+    func testNearestAgreesWithNearestTwo() {
+        for (name, x, centers) in Self.cases() {
+            let xn = Kernels.rowSquaredNorms(x)
+            let packed = PackedCenters(centers)
+            let (labels, minSqDist) = packed.nearest(x, xNorms: xn)
+            var two = [Int32](repeating: -1, count: x.rows), best = [Double](repeating: .nan, count: x.rows), second = best
+            x.storage.withUnsafeBufferPointer { xs in
+                packed.nearestTwo(xs.baseAddress!, xNorms: xn, rows: Array(0 ..< x.rows), count: x.rows,
+                                  labels: &two, best: &best, second: &second)
+            }
+            XCTAssertEqual(labels, two.map { Int($0) }, name)
+            XCTAssertEqual(minSqDist.map(\.bitPattern), best.map(\.bitPattern), name)
+        }
+    }
+
+    /// The bounds test (`Kernels.undecidedRows`) at every level lists exactly the rows a scalar
+    /// loop finds undecided, in order: equal values are not above, NaN thresholds decide nothing.
+    func testBoundsTestAtEveryLevel() {
+        var rng = Xoshiro256StarStar(seed: 43)
+        let n = 1_037, k = 7
+        // Small integers make equal values common.
+        func value() -> Float { Float(rng.nextInt(below: 9)) - 4 }
+        let bounds = (0 ..< n).map { _ in SIMD2(value(), value()) }
+        let labels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k)) }
+        var thresholds = (0 ..< k).map { _ in SIMD2(value(), value()) }
+        thresholds[3].y = .nan
+        thresholds[5] = SIMD2(.nan, .nan)
+        for rows in [0 ..< n, 3 ..< n - 2, 5 ..< 12, 9 ..< 9] {
+            let expected = rows.filter { i in
+                let t = thresholds[Int(labels[i])]
+                return !(bounds[i].x > t.x || bounds[i].y > t.y)
+            }
+            for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                KernelLevel.use(level)
+                var out = [Int](repeating: -1, count: rows.count)
+                let count = Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: thresholds, rows: rows, into: &out)
+                XCTAssertEqual(Array(out.prefix(count)), expected, "\(level.name) rows \(rows)")
+            }
+        }
+    }
+
+    /// The per-cluster sums with `Int32` labels (the bounded K-Means step's) at every level are
+    /// the Swift loop's to the bit, for eight features (the AVX-512 path) and for others.
+    func testRowSumsAtEveryLevel() {
+        var rng = Xoshiro256StarStar(seed: 44)
+        for (n, d, k) in [(1_000, 8, 3), (777, 8, 10), (300, 5, 4), (64, 8, 1)] {
+            let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in rng.nextGaussian() * 1e3 })
+            let labels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k)) }
+            let rows = 3 ..< n - 1
+            var expectedSums = [Double](repeating: 0, count: k * d), expectedCounts = [Int](repeating: 0, count: k)
+            for i in rows {
+                let g = Int(labels[i])
+                expectedCounts[g] += 1
+                for f in 0 ..< d { expectedSums[g * d + f] += x[i, f] }
+            }
+            for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                KernelLevel.use(level)
+                var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+                x.storage.withUnsafeBufferPointer { xs in
+                    Kernels.addRows(xs.baseAddress!, dims: d, labels: labels, rows: rows, groups: k, sums: &sums, counts: &counts)
+                }
+                XCTAssertEqual(sums.map(\.bitPattern), expectedSums.map(\.bitPattern), "\(level.name) n\(n) d\(d) k\(k)")
+                XCTAssertEqual(counts, expectedCounts, "\(level.name) n\(n) d\(d) k\(k)")
+            }
+        }
+    }
+}
