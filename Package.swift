@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers; each target imports only targets of the layers above it, exactly as its
 // `dependencies` below declare (CI checks it: .ci/check-imports.py):
-//   CSeglabKernels                                 the nearest-two kernel, in C, per instruction set
+//   CSeglabKernels                                 the bounded K-Means step's kernels, in C, per instruction set
 //   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
 //   SeglabNeural                                   dense networks (layers, kernels, losses, optimisers,
 //                                                  the autoencoder), on SeglabNumerics only
@@ -41,8 +41,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
-        // The nearest-two kernel of the bounded K-Means step, in C: compiled for SSE2, AVX2 and
-        // AVX-512 and chosen at run time (Swift has no per-function target). Optimised in debug too.
+        // The bounded K-Means step's kernels (nearest two centres, distances, bounds test, sums), in C:
+        // compiled for SSE2, AVX2 and AVX-512 and chosen at run time (Swift has no per-function
+        // target). Optimised in debug too.
         .target(name: "CSeglabKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Matrix storage, kernels, parallel chunking, seeded generators. Atomics and the C kernels only.
         .target(name: "SeglabNumerics", dependencies: ["CSeglabKernels", .product(name: "Atomics", package: "swift-atomics")],

@@ -121,9 +121,18 @@ typedef long long v8l __attribute__((vector_size(64)));
         index = (index & ~closer) | (SPLATL((long long)(c_)) & closer);                            \
     } while (0)
 
+// The block's rows, feature-major: on the stack up to STACK_FEATURES features, on the heap
+// beyond (a worker thread's stack is small). SCRATCH_END frees it.
+#define STACK_FEATURES 256
+#define SCRATCH_BEGIN                                                                              \
+    VD stack_xt[d <= STACK_FEATURES ? d : 1];                                                      \
+    VD *xt = d <= STACK_FEATURES ? stack_xt : aligned_alloc(sizeof(VD), (size_t)d * sizeof(VD));
+#define SCRATCH_END                                                                                \
+    if (xt != stack_xt) free(xt);
+
 #define NEAREST_TWO_BODY                                                                           \
     {                                                                                              \
-        VD xt[d];                                                                                  \
+        SCRATCH_BEGIN                                                                              \
         for (intptr_t j = 0; j < m; j += W) {                                                      \
             for (int q = 0; q < W && j + AHEAD * W + q < m; q++) {                                 \
                 const double *ahead = x + rows[j + AHEAD * W + q] * d;                             \
@@ -140,6 +149,7 @@ typedef long long v8l __attribute__((vector_size(64)));
                 second[j + q] = b2[q];                                                             \
             }                                                                                      \
         }                                                                                          \
+        SCRATCH_END                                                                                \
     }
 // The listed row in lane q (the last one again past the end of the list).
 #define LISTED(q) rows[j + (q) < m ? j + (q) : m - 1]
@@ -158,11 +168,12 @@ typedef long long v8l __attribute__((vector_size(64)));
 
 #define DISTANCES_BODY                                                                             \
     {                                                                                              \
-        VD xt[d];                                                                                  \
+        SCRATCH_BEGIN                                                                              \
         for (intptr_t j = 0; j < count; j += W) {                                                  \
             LOAD_BLOCK(CONSECUTIVE);                                                               \
             EACH_CENTRE(STORE)                                                                     \
         }                                                                                          \
+        SCRATCH_END                                                                                \
     }
 // Row first + j + q of the range in lane q (the last one again past its end).
 #define CONSECUTIVE(q) (first + (j + (q) < count ? j + (q) : count - 1))
@@ -289,8 +300,10 @@ __attribute__((target("avx512f"))) static void add_rows_avx512(const double *x, 
         add_rows_baseline(x, d, labels, first, count, sums, counts);
         return;
     }
-    double storage[8 * k + 8];
-    double *aligned = (double *)(((uintptr_t)storage + 63) & ~(uintptr_t)63);
+    // On the stack up to 256 clusters (16 KB), on the heap beyond.
+    double stack_sums[k <= 256 ? 8 * k + 8 : 8];
+    double *aligned = k <= 256 ? (double *)(((uintptr_t)stack_sums + 63) & ~(uintptr_t)63)
+                               : aligned_alloc(64, sizeof(double) * 8 * (size_t)k);
     memcpy(aligned, sums, sizeof(double) * 8 * k);
     for (intptr_t i = first; i < first + count; i++) {
         double *s = aligned + (intptr_t)labels[i] * 8;
@@ -298,6 +311,7 @@ __attribute__((target("avx512f"))) static void add_rows_avx512(const double *x, 
         _mm512_store_pd(s, _mm512_add_pd(_mm512_load_pd(s), _mm512_loadu_pd(x + i * 8)));
     }
     memcpy(sums, aligned, sizeof(double) * 8 * k);
+    if (k > 256) free(aligned);
 }
 #endif
 

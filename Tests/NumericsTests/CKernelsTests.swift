@@ -6,7 +6,8 @@ import SeglabNumerics
 /// documented formula computed one scalar operation at a time: (‖x‖² − 2·x·c) + ‖c‖², the dot product summed in feature order,
 /// clamped at 0; the nearest centre is the lowest index on ties. The data include exact ties
 /// (integer points, centres equal to rows, duplicate centres), dimensions that are not a
-/// multiple of any vector width, and row counts that leave partial blocks.
+/// multiple of any vector width, more features than the kernels keep on the stack, and row
+/// counts that leave partial blocks.
 final class CKernelsTests: XCTestCase {
     private var levelBefore = KernelLevel.current
 
@@ -24,7 +25,7 @@ final class CKernelsTests: XCTestCase {
     private static func cases() -> [(name: String, x: Matrix, centers: Matrix)] {
         var rng = Xoshiro256StarStar(seed: 41)
         var out: [(String, Matrix, Matrix)] = []
-        for (n, d, k) in [(1, 1, 1), (7, 3, 2), (203, 8, 5), (1_003, 8, 10), (517, 13, 11), (64, 2, 4), (301, 8, 1)] {
+        for (n, d, k) in [(1, 1, 1), (7, 3, 2), (203, 8, 5), (1_003, 8, 10), (517, 13, 11), (64, 2, 4), (301, 8, 1), (37, 300, 5)] {
             let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in rng.nextGaussian() * 3 })
             let c = Matrix(rows: k, cols: d, storage: (0 ..< k * d).map { _ in rng.nextGaussian() * 3 })
             out.append(("gaussian n\(n) d\(d) k\(k)", x, c))
@@ -124,10 +125,11 @@ final class CKernelsTests: XCTestCase {
     }
 
     /// The per-cluster sums with `Int32` labels (the bounded K-Means step's) at every level are
-    /// the Swift loop's to the bit, for eight features (the AVX-512 path) and for others.
+    /// the Swift loop's to the bit, for eight features (the AVX-512 path, with its sums on the
+    /// stack and, past 256 clusters, on the heap) and for others.
     func testRowSumsAtEveryLevel() {
         var rng = Xoshiro256StarStar(seed: 44)
-        for (n, d, k) in [(1_000, 8, 3), (777, 8, 10), (300, 5, 4), (64, 8, 1)] {
+        for (n, d, k) in [(1_000, 8, 3), (777, 8, 10), (300, 5, 4), (64, 8, 1), (2_000, 8, 300)] {
             let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in rng.nextGaussian() * 1e3 })
             let labels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k)) }
             let rows = 3 ..< n - 1
