@@ -170,13 +170,22 @@ typedef long long v8l __attribute__((vector_size(64)));
     {                                                                                              \
         SCRATCH_BEGIN                                                                              \
         for (intptr_t j = 0; j < count; j += W) {                                                  \
-            LOAD_BLOCK(CONSECUTIVE);                                                               \
+            if (rows) {                                                                            \
+                for (int q = 0; q < W && j + AHEAD * W + q < count; q++) {                         \
+                    const double *ahead = x + rows[j + AHEAD * W + q] * d;                         \
+                    __builtin_prefetch(ahead);                                                     \
+                    __builtin_prefetch(ahead + d - 1);                                             \
+                }                                                                                  \
+            }                                                                                      \
+            LOAD_BLOCK(LISTED_OR_CONSECUTIVE);                                                     \
             EACH_CENTRE(STORE)                                                                     \
         }                                                                                          \
         SCRATCH_END                                                                                \
     }
-// Row first + j + q of the range in lane q (the last one again past its end).
-#define CONSECUTIVE(q) (first + (j + (q) < count ? j + (q) : count - 1))
+// Entry j + q of the list, or row first + j + q of the range, in lane q (the last one again
+// past the end).
+#define LISTED_OR_CONSECUTIVE(q)                                                                   \
+    (rows ? rows[j + (q) < count ? j + (q) : count - 1] : first + (j + (q) < count ? j + (q) : count - 1))
 
 #define NEAREST_TWO_PARAMETERS                                                                     \
     const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t d,          \
@@ -184,9 +193,10 @@ typedef long long v8l __attribute__((vector_size(64)));
         double *second
 #define NEAREST_TWO_ARGUMENTS x, x_norms, rows, m, d, centers, center_norms, k, labels, best, second
 #define DISTANCES_PARAMETERS                                                                       \
-    const double *x, const double *x_norms, intptr_t first, intptr_t count, intptr_t d,            \
-        const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride
-#define DISTANCES_ARGUMENTS x, x_norms, first, count, d, centers, center_norms, k, out, stride
+    const double *x, const double *x_norms, const intptr_t *rows, intptr_t first, intptr_t count,  \
+        intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,    \
+        intptr_t stride
+#define DISTANCES_ARGUMENTS x, x_norms, rows, first, count, d, centers, center_norms, k, out, stride
 
 // The baseline: 4-row blocks.
 #define W 4
@@ -370,5 +380,33 @@ void seglab_distances(DISTANCES_PARAMETERS) {
     case 1: distances_avx2(DISTANCES_ARGUMENTS); return;
 #endif
     default: distances_baseline(DISTANCES_ARGUMENTS);
+    }
+}
+
+// Four candidates side by side, one lane each: four independent chains of additions, each
+// still the sum in row order. A row is listed when it is the next entry of the list; a lane
+// past the last candidate repeats it and is not stored.
+void seglab_listed_potentials(const double *closest, intptr_t first, intptr_t count, const intptr_t *listed,
+                              intptr_t m, const double *distances, intptr_t trials, double *sums) {
+    for (intptr_t g = 0; g < trials; g += 4) {
+        const double *run[4];
+        for (int q = 0; q < 4; q++) run[q] = distances + (g + q < trials ? g + q : trials - 1) * m;
+        v4d s = SPLAT4(0.0);
+        if (m == 0) {
+            for (intptr_t i = first; i < first + count; i++) s += SPLAT4(closest[i]);
+        } else {
+            intptr_t j = 0;
+            for (intptr_t i = first; i < first + count; i++) {
+                v4d c = SPLAT4(closest[i]);
+                // The next listed row, or the last one again (already passed) past the end.
+                intptr_t slot = j < m ? j : m - 1;
+                long long hit = -(long long)(listed[slot] == i);
+                v4d v = {run[0][slot], run[1][slot], run[2][slot], run[3][slot]};
+                v4l take = (v < c) & SPLATL4(hit);
+                s += (v4d)(((v4l)v & take) | ((v4l)c & ~take));
+                j -= hit;
+            }
+        }
+        for (int q = 0; q < 4 && g + q < trials; q++) sums[g + q] = s[q];
     }
 }

@@ -4,107 +4,213 @@ extension KMeans {
     /// Greedy k-means++ (scikit-learn's `_kmeans_plusplus`): the first centre is a uniform
     /// row; each next one is the best of `2 + ⌊ln k⌋` rows drawn with probability ∝ D²,
     /// "best" meaning the lowest resulting potential (first candidate on ties).
-    ///
-    /// One read of the data per centre: the pass that scores the candidates keeps their
-    /// distances, and the chosen one's are folded into the nearest-centre distances in the
-    /// same sequential pass that builds the next draw's cumulative sums.
     func kMeansPlusPlus(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
         x.selectingRows(kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng))
     }
 
     /// The rows `kMeansPlusPlus` picks, in the order it picks them.
     func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> [Int] {
-        let n = x.rows
+        var listedRows = 0
+        return kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng, listedRows: &listedRows)
+    }
+
+    /// `kMeansPlusPlusIndices`, also counting in `listedRows` the rows whose distances to the
+    /// candidates were computed, summed over the centres after the first (the others were
+    /// decided by the triangle inequality; tests check that it decides some).
+    ///
+    /// Exact, with the triangle inequality (as in Raff, "Exact acceleration of K-Means++ and
+    /// K-Means‖", 2021): a row whose distance to its nearest chosen centre a is D̃ (computed)
+    /// cannot come closer to a candidate c when D̃ + E ≤ ‖a − c‖²/4, E bounding the error of a
+    /// computed squared distance (`Bound.squaredDistanceError`): then ‖x − c‖ ≥ ‖a − c‖ −
+    /// ‖x − a‖ ≥ √(D̃ + E), so c's computed distance is at least D̃, and min(D̃, distance) —
+    /// all that the potentials and the nearest-centre distances take from it — is D̃ without
+    /// computing it. Only the other rows are read from memory and go through the kernel, so
+    /// every potential, draw and choice is the plain algorithm's to the bit.
+    ///
+    /// Per centre: the draws walk the running sum of the nearest-centre distances once (the
+    /// sums numpy's `cumsum` gives, in row order); the candidates are scored chunk by chunk,
+    /// the listed rows' distances kept; the chosen one's are folded into the nearest-centre
+    /// distances.
+    func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar,
+                               listedRows: inout Int) -> [Int] {
+        let n = x.rows, d = x.cols
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
         var closest = PackedCenters(x.selectingRows(chosen)).nearest(x, xNorms: xNorms).minSqDist
-        var potential = Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
-            rows.reduce(0.0) { $0 + closest[$1] }
-        }.reduce(0, +)
-        var cumulative = [Double](repeating: 0, count: n)
-        // Each candidate's distance to every row, candidate-major.
-        var candidateDistances = [Double](repeating: 0, count: trials * n)
-        var chosenTrial: Int?
-        for _ in 1 ..< k {
-            // Fold the last chosen candidate in (a row keeps its distance unless the candidate is
-            // strictly closer), and the running sums of the draw, in one pass.
-            closest.withUnsafeMutableBufferPointer { cb in
-                cumulative.withUnsafeMutableBufferPointer { sums in
-                    candidateDistances.withUnsafeBufferPointer { all in
-                        var running = 0.0
-                        if let t = chosenTrial {
-                            let d = all.baseAddress! + t * n
-                            for i in 0 ..< n {
-                                // A select, not a branch: whether a row is closer is a coin toss.
-                                let nearer = d[i] < cb[i] ? d[i] : cb[i]
-                                cb[i] = nearer
-                                running += nearer
-                                sums[i] = running
-                            }
-                        } else {
-                            for i in 0 ..< n {
-                                running += cb[i]
-                                sums[i] = running
-                            }
-                        }
-                    }
-                }
-            }
-            let candidates = (0 ..< trials).map { _ -> Int in
-                let target = rng.nextDouble() * potential
-                return Self.firstIndex(in: cumulative, reaching: target)
+        // Per chunk, the sum of `closest` over its rows in order; the potential is their sum in
+        // chunk order.
+        var chunkSums = closest.withUnsafeBufferPointer { cb in
+            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in rows.reduce(0.0) { $0 + cb[$1] } }
+        }
+        var potential = chunkSums.reduce(0, +)
+        // The position in `chosen` of the centre each row's `closest` is the distance to.
+        var owner = [Int32](repeating: 0, count: n)
+        // Centres are rows, so max‖x‖ bounds max‖c‖ too.
+        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
+        let error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(2 * rowNormBound))
+        // Per chunk, from its first row on: the rows listed, and their distances to the
+        // candidates (one run of the list's length per candidate). Never initialised: only
+        // what a pass writes is read.
+        let listed = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let listedDistances = UnsafeMutablePointer<Double>.allocate(capacity: trials * n)
+        defer {
+            listed.deallocate()
+            listedDistances.deallocate()
+        }
+        for step in 1 ..< k {
+            let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
+            let candidates = closest.withUnsafeBufferPointer {
+                Self.firstIndices(in: $0, chunkSums: chunkSums, chunkSize: Kernels.rowChunk, reaching: targets)
             }
             let packed = PackedCenters(x.selectingRows(candidates))
-            // Per chunk, per candidate: Σ min(closest, distance) over the chunk's rows in row order.
-            let partial = x.storage.withUnsafeBufferPointer { xs in
+            let decided = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
+            // Per chunk: per candidate Σ min(closest, distance) over its rows in row order, and
+            // how many rows it listed.
+            let scored = x.storage.withUnsafeBufferPointer { xs in
                 xNorms.withUnsafeBufferPointer { ns in
                     closest.withUnsafeBufferPointer { cb in
-                        candidateDistances.withUnsafeMutableBufferPointer { all in
-                            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Double] in
-                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                                 into: all.baseAddress! + rows.lowerBound, stride: n)
-                                return Self.potentials(all.baseAddress!, stride: n, trials: trials,
-                                                       closest: cb.baseAddress!, rows: rows)
+                        owner.withUnsafeBufferPointer { ob in
+                            decided.withUnsafeBufferPointer { tb in
+                                Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (potentials: [Double], listed: Int) in
+                                    let list = listed + rows.lowerBound
+                                    var m = 0
+                                    // Branch-free: whether a row is decided is close to a coin toss.
+                                    for i in rows {
+                                        list[m] = i
+                                        m += cb[i] <= tb[Int(ob[i])] ? 0 : 1
+                                    }
+                                    let out = listedDistances + trials * rows.lowerBound
+                                    packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: list, count: m,
+                                                     into: out, stride: m)
+                                    return (Kernels.listedPotentials(closest: cb.baseAddress!, rows: rows, listed: list, count: m,
+                                                                     distances: out, trials: trials), m)
+                                }
                             }
                         }
                     }
                 }
             }
             var pots = [Double](repeating: 0, count: trials)
-            for p in partial { for t in 0 ..< trials { pots[t] += p[t] } }
-            var bestTrial = 0
-            for t in 1 ..< trials where pots[t] < pots[bestTrial] { bestTrial = t }
-            chosen.append(candidates[bestTrial])
-            potential = pots[bestTrial]
-            chosenTrial = bestTrial
+            for chunk in scored {
+                for t in 0 ..< trials { pots[t] += chunk.potentials[t] }
+                listedRows += chunk.listed
+            }
+            var best = 0
+            for t in 1 ..< trials where pots[t] < pots[best] { best = t }
+            chosen.append(candidates[best])
+            potential = pots[best]
+            chunkSums = scored.map { $0.potentials[best] }
+            guard step < k - 1 else { break }
+            // A listed row takes the chosen candidate's distance when strictly closer.
+            let newOwner = Int32(step)
+            closest.withUnsafeMutableBufferPointer { cb in
+                owner.withUnsafeMutableBufferPointer { ob in
+                    Parallel.forEachChunk(count: n, chunkSize: Kernels.rowChunk) { rows in
+                        let chunk = rows.lowerBound / Kernels.rowChunk, m = scored[chunk].listed
+                        let list = listed + rows.lowerBound, out = listedDistances + trials * rows.lowerBound + best * m
+                        let c = cb.baseAddress!, o = ob.baseAddress!
+                        // Masks, not a branch (the compiler makes one of a select before a
+                        // store): whether the row comes nearer is a coin toss.
+                        for j in 0 ..< m {
+                            let i = list[j], v = out[j], old = c[i]
+                            let take = 0 &- UInt64(unsafeBitCast(v < old, to: UInt8.self))
+                            c[i] = Double(bitPattern: (v.bitPattern & take) | (old.bitPattern & ~take))
+                            o[i] = (newOwner & Int32(truncatingIfNeeded: take)) | (o[i] & ~Int32(truncatingIfNeeded: take))
+                        }
+                    }
+                }
+            }
         }
         return chosen
     }
 
-    /// Σ min(closest[i], distance of candidate t to row i) over `rows`, in row order, per candidate.
-    static func potentials(_ distances: UnsafePointer<Double>, stride: Int, trials: Int,
-                           closest: UnsafePointer<Double>, rows: Range<Int>) -> [Double] {
-        var sums = [Double](repeating: 0, count: trials)
-        sums.withUnsafeMutableBufferPointer { s in
-            for i in rows {
-                let c = closest[i]
-                for t in 0 ..< trials {
-                    let d = distances[t * stride + i]
-                    s[t] += d < c ? d : c
+    /// Per chosen centre a (by position in `centers`, rows of `x`): a row nearest to a with
+    /// squared distance at most this is nearer to a than to every candidate, computed
+    /// distances included: min over candidates c of ‖a − c‖²/4 − E, rounded down (−∞ and NaN
+    /// decide nothing).
+    static func decidedThresholds(_ x: Matrix, centers: [Int], candidates: [Int], error: Double) -> [Double] {
+        let d = x.cols
+        // A computed sum of d squared differences is within (d + 2)·2⁻⁵³ of the true one,
+        // relatively: (d + 4)·2⁻⁵⁰ is ample.
+        let shrink = 1 - Double(d + 4) * 0x1p-50
+        return centers.map { a in
+            candidates.map { c in
+                var sum = 0.0
+                for f in 0 ..< d {
+                    let e = x[a, f] - x[c, f]
+                    sum += e * e
                 }
-            }
+                return Bound.down(Bound.down(Bound.down(sum * shrink) * 0.25) - error)
+            }.min()!
         }
-        return sums
     }
 
-    /// numpy's `searchsorted(cumulative, target)` (first index whose value is ≥ target),
-    /// clipped to the last index.
-    static func firstIndex(in cumulative: [Double], reaching target: Double) -> Int {
-        var lo = 0, hi = cumulative.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+    /// For each target, numpy's `searchsorted(cumsum(values), target)`: the first index whose
+    /// running sum in row order is ≥ target (index 0 for a NaN target, as a binary search gives),
+    /// clipped to the last index. `chunkSums[c]` is the sum of chunk c (`chunkSize` rows) in row
+    /// order; all values are ≥ 0.
+    ///
+    /// Without a serial walk of every row (a chain of n dependent additions): the chunk sums
+    /// locate the target, and a walk from that chunk's start, begun at the sum of the chunks
+    /// before it, gives sums within δ of the running sums (both are sums of the same
+    /// non-negative numbers in n + 2·chunkSize + chunks roundings at most). When the row found
+    /// has its sum ≥ target + δ and the one before < target − δ, the running sums cross the target
+    /// at the same row; otherwise (a target within δ of a running sum) every row is walked.
+    static func firstIndices(in values: UnsafeBufferPointer<Double>, chunkSums: [Double], chunkSize: Int,
+                             reaching targets: [Double]) -> [Int] {
+        let n = values.count
+        let total = chunkSums.reduce(0, +)
+        let delta = Bound.up(Double(2 * (n + 2 * chunkSize + chunkSums.count + 2)) * 0x1p-53 * Bound.up(total * (1 + 0x1p-20)))
+        guard delta.isFinite else { return serialFirstIndices(in: values, reaching: targets) }
+        var found = [Int]()
+        for target in targets {
+            if target.isNaN {
+                found.append(0)
+                continue
+            }
+            // Skip the chunks whose end is surely below the target.
+            var chunk = 0, base = 0.0
+            while chunk < chunkSums.count - 1 && base + chunkSums[chunk] < target - delta {
+                base += chunkSums[chunk]
+                chunk += 1
+            }
+            var i = chunk * chunkSize, running = base, previous = base
+            while i < n {
+                previous = running
+                running += values[i]
+                if running >= target { break }
+                i += 1
+            }
+            if i == n {
+                // Every running sum is below the target: the last index.
+                guard running < target - delta else { return serialFirstIndices(in: values, reaching: targets) }
+                found.append(n - 1)
+            } else {
+                guard running >= target + delta && (i == 0 || previous < target - delta) else {
+                    return serialFirstIndices(in: values, reaching: targets)
+                }
+                found.append(i)
+            }
         }
-        return min(lo, cumulative.count - 1)
+        return found
+    }
+
+    /// `firstIndices` by one walk of the running sum in row order, stopping at the last target.
+    static func serialFirstIndices(in values: UnsafeBufferPointer<Double>, reaching targets: [Double]) -> [Int] {
+        var found = targets.map { $0.isNaN ? 0 : values.count - 1 }
+        let order = targets.indices.filter { !targets[$0].isNaN }.sorted { targets[$0] < targets[$1] }
+        guard var goal = order.first.map({ targets[$0] }) else { return found }
+        var next = 0, running = 0.0
+        for i in values.indices {
+            running += values[i]
+            guard running >= goal else { continue }
+            repeat {
+                found[order[next]] = i
+                next += 1
+            } while next < order.count && running >= targets[order[next]]
+            guard next < order.count else { break }
+            goal = targets[order[next]]
+        }
+        return found
     }
 }

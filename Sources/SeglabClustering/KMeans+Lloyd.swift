@@ -226,6 +226,13 @@ final class RestartState {
 enum Bound {
     @inline(__always) static func up(_ r: Double) -> Double { r + abs(r) * 0x1p-44 }
     @inline(__always) static func down(_ r: Double) -> Double { r - abs(r) * 0x1p-44 }
+    /// E = 4(d + 4)·2⁻⁵³·r², rounded up, where r bounds ‖x‖ + ‖c‖: the largest error of the
+    /// expanded squared distance of `Kernels` between x and c in d dimensions (the dot product
+    /// and norms of d terms and two more roundings; clamping at 0 only brings it closer), plus
+    /// 2⁻¹⁰⁰⁰ for roundings in the subnormal range, whose errors are absolute.
+    static func squaredDistanceError(dims d: Int, normSum r: Double) -> Double {
+        up(4 * Double(d + 4) * 0x1p-53 * up(r * r)) + 0x1p-1000
+    }
     /// A Float at or above (`upFloat`) or at or below (`downFloat`) v, and the exact result of
     /// the one operation that produced v, without a branch: v is moved outward by more than
     /// half a Float ulp and that rounding (2⁻²² relative, 2⁻¹²⁶ absolute for the subnormal
@@ -244,8 +251,7 @@ enum Bound {
 ///
 /// For row x with label a, u ≥ ‖x − c_a‖ and l ≤ ‖x − c‖ for every other centre c (true,
 /// real-number distances). The computed squared distance D̃ differs from the true D by at
-/// most E = 4(d + 4)·2⁻⁵³·(max‖x‖ + max‖c‖)² (the dot product and norms of d terms and two
-/// more roundings; clamping at 0 only brings it closer). So when L² − u² > 2E, with
+/// most E (`Bound.squaredDistanceError`, with r = max‖x‖ + max‖c‖). So when L² − u² > 2E, with
 /// L = max(l, min_c ‖c_a − c‖ − u), every other centre's D̃ is strictly above c_a's: the full
 /// pass would keep a, without a tie. As u ≥ 0 and L + u ≥ L − u, L − u > s with s ≥ √(2E)
 /// is enough, and it splits into two tests that each compare one stored bound with a number
@@ -270,8 +276,7 @@ struct BoundedAssignment {
         let centers = state.centers, k = state.k, d = state.d
         packed = PackedCenters(centers)
         let centerNormBound = Bound.up((Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot())
-        let r = Bound.up(rowNormBound + centerNormBound)
-        error = Bound.up(4 * Double(d + 4) * 0x1p-53 * Bound.up(r * r))
+        error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(rowNormBound + centerNormBound))
         let s = Bound.up(Bound.up(2 * error).squareRoot())
         let travelled = state.travelled, travelledMax = state.travelledMax
         self.travelled = travelled

@@ -107,9 +107,21 @@ public struct PackedCenters: Sendable {
     /// The C kernel `seglab_distances`, like `nearestTwo`.
     public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
                           into out: UnsafeMutablePointer<Double>, stride: Int) {
+        distances(x, xNorms: xNorms, listed: nil, first: rows.lowerBound, count: rows.count, into: out, stride: stride)
+    }
+
+    /// Squared distances from the `count` rows listed in `rows` to every centre: the distance
+    /// of row `rows[j]` to centre c goes to `out[c × stride + j]`.
+    public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
+                          into out: UnsafeMutablePointer<Double>, stride: Int) {
+        distances(x, xNorms: xNorms, listed: rows, first: 0, count: m, into: out, stride: stride)
+    }
+
+    private func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, listed: UnsafePointer<Int>?,
+                           first: Int, count m: Int, into out: UnsafeMutablePointer<Double>, stride: Int) {
         centers.withUnsafeBufferPointer { c in
             centerNorms.withUnsafeBufferPointer { cn in
-                seglab_distances(x, xNorms, rows.lowerBound, rows.count, dims, c.baseAddress!, cn.baseAddress!, count, out, stride)
+                seglab_distances(x, xNorms, listed, first, m, dims, c.baseAddress!, cn.baseAddress!, count, out, stride)
             }
         }
     }

@@ -78,6 +78,18 @@ final class CKernelsTests: XCTestCase {
                     }
                 }
                 XCTAssertTrue(out[rows.count].isNaN, "\(name): nothing written past a run")
+                // The listed rows (out of order, repeated), as k-means++ lists them.
+                var listedOut = [Double](repeating: .nan, count: k * (n + 1))
+                x.storage.withUnsafeBufferPointer { xs in
+                    packed.distances(xs.baseAddress!, xNorms: xn, rows: listed, count: n, into: &listedOut, stride: n + 1)
+                }
+                for (j, i) in listed.enumerated() {
+                    for c in 0 ..< k {
+                        XCTAssertEqual(listedOut[c * (n + 1) + j].bitPattern, expected[i][c].bitPattern,
+                                       "\(name) \(level.name) listed distances row \(i) centre \(c)")
+                    }
+                }
+                XCTAssertTrue(listedOut[n].isNaN, "\(name): nothing written past a listed run")
             }
         }
     }

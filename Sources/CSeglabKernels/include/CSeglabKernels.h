@@ -15,10 +15,18 @@ void seglab_nearest_two(const double *x, const double *x_norms, const intptr_t *
                         const double *centers, const double *center_norms, intptr_t k,
                         int32_t *labels, double *best, double *second);
 
-/// The squared distance from row `first + i` (i < count) to centre c into
-/// `out[c * stride + i]`.
-void seglab_distances(const double *x, const double *x_norms, intptr_t first, intptr_t count, intptr_t d,
-                      const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride);
+/// The squared distance from row r_i (i < count) to centre c into `out[c * stride + i]`, where
+/// r_i is `rows[i]` when `rows` is not null (the rows listed), `first + i` otherwise (a range).
+void seglab_distances(const double *x, const double *x_norms, const intptr_t *rows, intptr_t first, intptr_t count,
+                      intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,
+                      intptr_t stride);
+
+/// For each of `trials` candidates t: Σ min(closest[i], distance of t to row i) over rows
+/// first ≤ i < first + count in row order, into sums[t], where only the `m` rows in `listed`
+/// (ascending, within the range) have distances, `distances[t * m + j]` for `listed[j]`; every
+/// other row contributes closest[i] (k-means++: the rows no candidate can come nearer to).
+void seglab_listed_potentials(const double *closest, intptr_t first, intptr_t count, const intptr_t *listed,
+                              intptr_t m, const double *distances, intptr_t trials, double *sums);
 
 /// The bounds test of the bounded K-Means step: row i (first ≤ i < first + count) is decided
 /// when bounds[2i] > thresholds[2·labels[i]] or bounds[2i + 1] > thresholds[2·labels[i] + 1]
