@@ -238,7 +238,136 @@ __attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS)
 #define MAX MAX_AVX512
 __attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
+#undef W
+#undef VD
+#undef VL
+#undef SPLAT
+#undef SPLATL
+#undef GATHER
+#undef MIN
+#undef MAX
 #endif
+
+// The new bounds of the rows the full kernel just assigned, W at a time: the arithmetic of
+// `BoundedAssignment.assign` (square roots nudged outward, single-precision bounds rounded
+// outward, as `Bound.upFloat` and `Bound.downFloat`) in vector lanes, then each row's label and
+// bounds stored and its clusters marked, lane by lane (rows scatter over the chunk).
+#define NEW_BOUNDS_BODY                                                                            \
+    {                                                                                              \
+        const double grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44;                                     \
+        intptr_t changed = 0;                                                                      \
+        for (intptr_t j = 0; j < m; j += W) {                                                      \
+            VD b, s, t;                                                                            \
+            for (int q = 0; q < W; q++) {                                                          \
+                intptr_t e = j + q < m ? j + q : m - 1;                                            \
+                b[q] = best[e];                                                                    \
+                s[q] = second[e];                                                                  \
+                t[q] = travelled[found[e]];                                                        \
+            }                                                                                      \
+            VD u = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (b + SPLAT(error)) * SPLAT(grow))) * SPLAT(grow); \
+            VD l = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (s - SPLAT(error)) * SPLAT(shrink))) * SPLAT(shrink); \
+            VF upper = UP_FLOAT(u - t);                                                            \
+            VF lower = DOWN_FLOAT((l + SPLAT(travelled_max)) * SPLAT(shrink) - __builtin_convertvector(upper, VD)); \
+            for (int q = 0; q < W && j + q < m; q++) {                                             \
+                intptr_t i = rows[j + q];                                                          \
+                int32_t a = found[j + q], old = labels[i];                                         \
+                int32_t moved = old != a;                                                          \
+                changed += moved;                                                                  \
+                touched[a] |= moved;                                                               \
+                touched[old > 0 ? old : 0] |= moved;                                               \
+                labels[i] = a;                                                                     \
+                bounds[2 * i] = lower[q];                                                          \
+                bounds[2 * i + 1] = -upper[q];                                                     \
+            }                                                                                      \
+        }                                                                                          \
+        return changed;                                                                            \
+    }
+// Bound.upFloat: max(Float(v + (|v|·2⁻²² + 2⁻¹²⁶)), −FLT_MAX) and Bound.downFloat: min(Float(v −
+// (|v|·2⁻²² + 2⁻¹²⁶)), FLT_MAX), with Swift's max (y >= x ? y : x) and min (y < x ? y : x).
+#define NUDGE(v) ((VD)((VL)(v) & SPLATL(0x7fffffffffffffffLL)) * SPLAT(0x1p-22) + SPLAT(0x1p-126))
+#define UP_FLOAT(v_)                                                                               \
+    ({                                                                                             \
+        VD v = (v_);                                                                               \
+        VF f = __builtin_convertvector(v + NUDGE(v), VF);                                          \
+        VF y = SPLATF(-__FLT_MAX__);                                                               \
+        (VF)((VI)(y >= f) & (VI)y | ~(VI)(y >= f) & (VI)f);                                        \
+    })
+#define DOWN_FLOAT(v_)                                                                             \
+    ({                                                                                             \
+        VD v = (v_);                                                                               \
+        VF f = __builtin_convertvector(v - NUDGE(v), VF);                                          \
+        VF y = SPLATF(__FLT_MAX__);                                                                \
+        (VF)((VI)(y < f) & (VI)y | ~(VI)(y < f) & (VI)f);                                          \
+    })
+#define NEW_BOUNDS_PARAMETERS                                                                      \
+    const intptr_t *rows, intptr_t m, const int32_t *found, const double *best, const double *second, \
+        double error, const double *travelled, double travelled_max, int32_t *labels, float *bounds,  \
+        int32_t *touched
+#define NEW_BOUNDS_ARGUMENTS rows, m, found, best, second, error, travelled, travelled_max, labels, bounds, touched
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef int v4i __attribute__((vector_size(16)));
+typedef int v8i __attribute__((vector_size(32)));
+#define SPLATF4(s) ((v4f){(s), (s), (s), (s)})
+#define SPLATF8(s) ((v8f){(s), (s), (s), (s), (s), (s), (s), (s)})
+
+#define W 4
+#define VD v4d
+#define VL v4l
+#define VF v4f
+#define VI v4i
+#define SPLAT SPLAT4
+#define SPLATL SPLATL4
+#define SPLATF SPLATF4
+#define MAX MAX_BASELINE
+static intptr_t new_bounds_baseline(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+#undef MAX
+#if defined(__x86_64__)
+#define MAX MAX_AVX2
+__attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+#undef MAX
+#endif
+#undef W
+#undef VD
+#undef VL
+#undef VF
+#undef VI
+#undef SPLAT
+#undef SPLATL
+#undef SPLATF
+#if defined(__x86_64__)
+#define W 8
+#define VD v8d
+#define VL v8l
+#define VF v8f
+#define VI v8i
+#define SPLAT SPLAT8
+#define SPLATL SPLATL8
+#define SPLATF SPLATF8
+#define MAX MAX_AVX512
+__attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+#undef MAX
+#undef W
+#undef VD
+#undef VL
+#undef VF
+#undef VI
+#undef SPLAT
+#undef SPLATL
+#undef SPLATF
+#endif
+
+intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) {
+    if (m <= 0) return 0;
+    switch (seglab_kernel_level()) {
+#if defined(__x86_64__)
+    case 2: return new_bounds_avx512(NEW_BOUNDS_ARGUMENTS);
+    case 1: return new_bounds_avx2(NEW_BOUNDS_ARGUMENTS);
+#endif
+    default: return new_bounds_baseline(NEW_BOUNDS_ARGUMENTS);
+    }
+}
 
 // Branch-free: whether a row is decided is close to a coin toss in the early iterations,
 // where a branch would be mispredicted. Every row is written, kept only when undecided.

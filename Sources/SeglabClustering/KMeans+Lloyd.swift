@@ -309,12 +309,12 @@ struct BoundedAssignment {
     /// Two phases, each a straight loop: the rows whose bounds cannot decide are listed
     /// (`Kernels.undecidedRows`: every row's bounds read, no branch), then those rows go through
     /// the full kernel together (`PackedCenters.nearestTwo`) and get exact new bounds from their
-    /// nearest and second-nearest distances.
+    /// nearest and second-nearest distances (`Kernels.newBounds`: the square roots nudged up for
+    /// u and down for l by 2⁻⁴⁴, the Float bounds rounded outward, several rows per vector).
     func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int,
                 summing: Bool) -> Int {
         let labels = state.labels, bounds = state.bounds, k = state.k
         let first = state.first, travelledMax = self.travelledMax, error = self.error
-        let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
             let undecided = undecidedBuffer.baseAddress!
             var count = 0
@@ -333,28 +333,10 @@ struct BoundedAssignment {
                     // touched[c] ≠ 0: cluster c lost or gained a row of this chunk.
                     let touched = found + count
                     touched.initialize(repeating: first ? 1 : 0, count: k)
-                    // The square roots in a loop of their own, each of a value clamped at 0 just
-                    // before: the compiler then vectorizes them (sqrtpd), where a root it cannot
-                    // prove non-negative is a libm call per value, and a loop that scatters stays scalar.
-                    @inline(__always) func root(_ v: Double) -> Double { (v < 0 ? 0 : v).squareRoot() }
-                    for j in 0 ..< count {
-                        best[j] = root((best[j] + error) * grow) * grow
-                        second[j] = root((second[j] - error) * shrink) * shrink
-                    }
-                    var changed = 0
-                    travelled.withUnsafeBufferPointer { tp in
-                        for j in 0 ..< count {
-                            let i = undecided[j], a = Int(found[j]), old = labels[i]
-                            let moved: Int32 = old != found[j] ? 1 : 0
-                            changed += Int(moved)
-                            touched[a] |= moved
-                            touched[Int(max(old, 0))] |= moved
-                            labels[i] = found[j]
-                            let u = best[j], l = second[j]
-                            // The Float roundings also cover the last subtraction's rounding.
-                            let upper = Bound.upFloat(u - tp[a])
-                            bounds[i] = SIMD2(Bound.downFloat((l + travelledMax) * shrink - Double(upper)), -upper)
-                        }
+                    let changed = travelled.withUnsafeBufferPointer { tp in
+                        Kernels.newBounds(rows: undecided, count: count, found: found, best: best, second: second,
+                                          error: error, travelled: tp.baseAddress!, travelledMax: travelledMax,
+                                          labels: labels, bounds: bounds, touched: touched)
                     }
                     if changed > 0 && summing { resum(x, rows: rows, chunk: chunk, touched: touched) }
                     return changed

@@ -136,6 +136,65 @@ final class CKernelsTests: XCTestCase {
         }
     }
 
+    /// The new bounds at every level are the scalar formulas' to the bit (the Swift code they
+    /// replaced): rows listed out of order, partial blocks, first assignments (old label −1),
+    /// unchanged labels, one centre (second distance +∞, a NaN lower bound), distances below
+    /// the error (clamped roots), values past Float's range.
+    func testNewBoundsAtEveryLevel() {
+        var rng = Xoshiro256StarStar(seed: 45)
+        let n = 203, k = 5
+        let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
+        func upFloat(_ v: Double) -> Float { max(Float(v + (abs(v) * 0x1p-22 + 0x1p-126)), -.greatestFiniteMagnitude) }
+        func downFloat(_ v: Double) -> Float { min(Float(v - (abs(v) * 0x1p-22 + 0x1p-126)), .greatestFiniteMagnitude) }
+        for m in [0, 1, 7, 8, 9, 61] {
+            let rows = (0 ..< m).map { _ in rng.nextInt(below: n) }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+            let count = rows.count
+            let found = (0 ..< count).map { _ in Int32(rng.nextInt(below: k)) }
+            var best = (0 ..< count).map { _ in rng.nextDouble() * 50 }
+            var second = best.map { $0 + rng.nextDouble() * 10 }
+            if count > 2 {
+                second[0] = .infinity
+                best[1] = 0
+                second[1] = 1e-20
+                best[2] = 1e80
+                second[2] = 1e90
+            }
+            let travelled = (0 ..< k).map { _ in rng.nextDouble() }
+            let error = 1e-9, travelledMax = travelled.max()!
+            let startLabels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k + 1)) - 1 }
+            var expectedLabels = startLabels
+            var expectedBounds = [SIMD2<Float>](repeating: SIMD2(9, 9), count: n)
+            var expectedTouched = [Int32](repeating: 0, count: k)
+            var expectedChanged = 0
+            for j in 0 ..< count {
+                let i = rows[j], a = Int(found[j]), old = startLabels[i]
+                let moved: Int32 = old != found[j] ? 1 : 0
+                expectedChanged += Int(moved)
+                expectedTouched[a] |= moved
+                expectedTouched[Int(max(old, 0))] |= moved
+                expectedLabels[i] = found[j]
+                let b = (best[j] + error) * grow, s = (second[j] - error) * shrink
+                let u = (b < 0 ? 0 : b).squareRoot() * grow, l = (s < 0 ? 0 : s).squareRoot() * shrink
+                let upper = upFloat(u - travelled[a])
+                expectedBounds[i] = SIMD2(downFloat((l + travelledMax) * shrink - Double(upper)), -upper)
+            }
+            for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                KernelLevel.use(level)
+                var labels = startLabels
+                var bounds = [SIMD2<Float>](repeating: SIMD2(9, 9), count: n)
+                var touched = [Int32](repeating: 0, count: k)
+                let changed = Kernels.newBounds(rows: rows, count: count, found: found, best: best, second: second,
+                                                error: error, travelled: travelled, travelledMax: travelledMax,
+                                                labels: &labels, bounds: &bounds, touched: &touched)
+                XCTAssertEqual(changed, expectedChanged, "\(level.name) m=\(m)")
+                XCTAssertEqual(labels, expectedLabels, "\(level.name) m=\(m)")
+                XCTAssertEqual(touched, expectedTouched, "\(level.name) m=\(m)")
+                XCTAssertEqual(bounds.map { [$0.x.bitPattern, $0.y.bitPattern] }, expectedBounds.map { [$0.x.bitPattern, $0.y.bitPattern] },
+                               "\(level.name) m=\(m)")
+            }
+        }
+    }
+
     /// The per-cluster sums with `Int32` labels (the bounded K-Means step's) at every level are
     /// the Swift loop's to the bit, for eight features (the AVX-512 path, with its sums on the
     /// stack and, past 256 clusters, on the heap) and for others.

@@ -28,6 +28,18 @@ void seglab_distances(const double *x, const double *x_norms, const intptr_t *ro
 void seglab_listed_potentials(const double *closest, intptr_t first, intptr_t count, const intptr_t *listed,
                               intptr_t m, const double *distances, intptr_t trials, double *sums);
 
+/// The bounded K-Means step's new bounds for the `m` rows listed in `rows`, which
+/// `seglab_nearest_two` gave the labels `found`, nearest squared distances `best` and second
+/// nearest `second`: u = √((best + error)·(1 + 2⁻⁴⁴))·(1 + 2⁻⁴⁴) and l = √((second −
+/// error)·(1 − 2⁻⁴⁴))·(1 − 2⁻⁴⁴) (each root of a value clamped at 0), upper = u − travelled[label]
+/// rounded up to single precision, bounds[2i] = ((l + travelled_max)·(1 − 2⁻⁴⁴) − upper) rounded
+/// down, bounds[2i + 1] = −upper, for row i = rows[j]; labels[i] = found[j], and touched[c] |= 1
+/// for each cluster c that lost or gained a row (a negative old label counts as cluster 0).
+/// Returns how many labels changed.
+intptr_t seglab_new_bounds(const intptr_t *rows, intptr_t m, const int32_t *found, const double *best,
+                           const double *second, double error, const double *travelled, double travelled_max,
+                           int32_t *labels, float *bounds, int32_t *touched);
+
 /// The bounds test of the bounded K-Means step: row i (first ≤ i < first + count) is decided
 /// when bounds[2i] > thresholds[2·labels[i]] or bounds[2i + 1] > thresholds[2·labels[i] + 1]
 /// (comparisons of single-precision numbers, false with a NaN). Writes the rows that are not
