@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers; each target imports only targets of the layers above it, exactly as its
 // `dependencies` below declare (CI checks it: .ci/check-imports.py):
-//   CSeglabKernels                                 the bounded K-Means step's kernels, in C, per instruction set
+//   CSeglabKernels                                 K-Means' and k-means++'s hot kernels, in C, per instruction set
 //   SeglabNumerics                                 matrices, kernels, parallel chunks, generators
 //   SeglabNeural                                   dense networks (layers, kernels, losses, optimisers,
 //                                                  the autoencoder), on SeglabNumerics only

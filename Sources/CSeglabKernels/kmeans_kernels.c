@@ -1,6 +1,6 @@
 // The bounded K-Means step's hot kernels (the nearest two centres of the rows the bounds
-// cannot decide, the candidates' distances of k-means++, the bounds test, the per-cluster
-// sums), written once and compiled for three instruction sets, chosen when first called: SSE2
+// cannot decide and their new bounds, the bounds test, the per-cluster sums) and k-means++'s
+// (the candidates' distances, their potentials), written once and compiled for three instruction sets, chosen when first called: SSE2
 // (x86-64's baseline; 4-row blocks in pairs of registers), AVX2 (4-row blocks in one
 // register) and AVX-512 (8-row blocks in one register). Swift has no per-function target, and
 // a whole build for one instruction set (README, "Built for AVX2") does not run on an older
@@ -198,56 +198,6 @@ typedef long long v8l __attribute__((vector_size(64)));
         intptr_t stride
 #define DISTANCES_ARGUMENTS x, x_norms, rows, first, count, d, centers, center_norms, k, out, stride
 
-// The baseline: 4-row blocks.
-#define W 4
-#define VD v4d
-#define VL v4l
-#define SPLAT SPLAT4
-#define SPLATL SPLATL4
-#define GATHER GATHER4
-#define MIN MIN_BASELINE
-#define MAX MAX_BASELINE
-static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
-static void distances_baseline(DISTANCES_PARAMETERS) DISTANCES_BODY
-#undef MIN
-#undef MAX
-#if defined(__x86_64__)
-#define MIN MIN_AVX2
-#define MAX MAX_AVX2
-__attribute__((target("avx2"))) static void nearest_two_avx2(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
-__attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS) DISTANCES_BODY
-#undef MIN
-#undef MAX
-#endif
-#undef W
-#undef VD
-#undef VL
-#undef SPLAT
-#undef SPLATL
-#undef GATHER
-
-#if defined(__x86_64__)
-// AVX-512: 8-row blocks.
-#define W 8
-#define VD v8d
-#define VL v8l
-#define SPLAT SPLAT8
-#define SPLATL SPLATL8
-#define GATHER GATHER8
-#define MIN MIN_AVX512
-#define MAX MAX_AVX512
-__attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
-__attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
-#undef W
-#undef VD
-#undef VL
-#undef SPLAT
-#undef SPLATL
-#undef GATHER
-#undef MIN
-#undef MAX
-#endif
-
 // The new bounds of the rows the full kernel just assigned, W at a time: the arithmetic of
 // `BoundedAssignment.assign` (square roots nudged outward, single-precision bounds rounded
 // outward, as `Bound.upFloat` and `Bound.downFloat`) in vector lanes, then each row's label and
@@ -312,6 +262,7 @@ typedef int v8i __attribute__((vector_size(32)));
 #define SPLATF4(s) ((v4f){(s), (s), (s), (s)})
 #define SPLATF8(s) ((v8f){(s), (s), (s), (s), (s), (s), (s), (s)})
 
+// The baseline: 4-row blocks.
 #define W 4
 #define VD v4d
 #define VL v4l
@@ -320,12 +271,21 @@ typedef int v8i __attribute__((vector_size(32)));
 #define SPLAT SPLAT4
 #define SPLATL SPLATL4
 #define SPLATF SPLATF4
+#define GATHER GATHER4
+#define MIN MIN_BASELINE
 #define MAX MAX_BASELINE
+static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+static void distances_baseline(DISTANCES_PARAMETERS) DISTANCES_BODY
 static intptr_t new_bounds_baseline(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+#undef MIN
 #undef MAX
 #if defined(__x86_64__)
+#define MIN MIN_AVX2
 #define MAX MAX_AVX2
+__attribute__((target("avx2"))) static void nearest_two_avx2(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+__attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS) DISTANCES_BODY
 __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+#undef MIN
 #undef MAX
 #endif
 #undef W
@@ -336,7 +296,10 @@ __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAM
 #undef SPLAT
 #undef SPLATL
 #undef SPLATF
+#undef GATHER
+
 #if defined(__x86_64__)
+// AVX-512: 8-row blocks.
 #define W 8
 #define VD v8d
 #define VL v8l
@@ -345,29 +308,13 @@ __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAM
 #define SPLAT SPLAT8
 #define SPLATL SPLATL8
 #define SPLATF SPLATF8
+#define GATHER GATHER8
+#define MIN MIN_AVX512
 #define MAX MAX_AVX512
+__attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
+__attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
 __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
-#undef MAX
-#undef W
-#undef VD
-#undef VL
-#undef VF
-#undef VI
-#undef SPLAT
-#undef SPLATL
-#undef SPLATF
 #endif
-
-intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) {
-    if (m <= 0) return 0;
-    switch (seglab_kernel_level()) {
-#if defined(__x86_64__)
-    case 2: return new_bounds_avx512(NEW_BOUNDS_ARGUMENTS);
-    case 1: return new_bounds_avx2(NEW_BOUNDS_ARGUMENTS);
-#endif
-    default: return new_bounds_baseline(NEW_BOUNDS_ARGUMENTS);
-    }
-}
 
 // Branch-free: whether a row is decided is close to a coin toss in the early iterations,
 // where a branch would be mispredicted. Every row is written, kept only when undecided.
@@ -509,6 +456,17 @@ void seglab_distances(DISTANCES_PARAMETERS) {
     case 1: distances_avx2(DISTANCES_ARGUMENTS); return;
 #endif
     default: distances_baseline(DISTANCES_ARGUMENTS);
+    }
+}
+
+intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) {
+    if (m <= 0) return 0;
+    switch (seglab_kernel_level()) {
+#if defined(__x86_64__)
+    case 2: return new_bounds_avx512(NEW_BOUNDS_ARGUMENTS);
+    case 1: return new_bounds_avx2(NEW_BOUNDS_ARGUMENTS);
+#endif
+    default: return new_bounds_baseline(NEW_BOUNDS_ARGUMENTS);
     }
 }
 
