@@ -87,10 +87,9 @@ extension KMeans {
         if !unsettled.isEmpty {
             _ = assignAll(unsettled.map { BoundedAssignment($0, rowNormBound: rowNormBound) }, summing: false)
         }
-        return states.map { s in
-            let labels = (0 ..< n).map { Int(s.labels[$0]) }
-            let inertia = Kernels.sumSquaredResiduals(x, centers: s.centers, labels: labels)
-            return LloydResult(labels: labels, centers: s.centers, inertia: inertia, nIter: s.nIter)
+        let inertias = Kernels.sumSquaredResiduals(x, labelings: states.map { (centers: $0.centers, labels: UnsafePointer($0.labels)) })
+        return zip(states, inertias).map { s, inertia in
+            LloydResult(labels: (0 ..< n).map { Int(s.labels[$0]) }, centers: s.centers, inertia: inertia, nIter: s.nIter)
         }
     }
 

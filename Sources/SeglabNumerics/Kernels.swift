@@ -45,25 +45,39 @@ public enum Kernels {
     /// directly (as scikit-learn's `_inertia`), so a small residual keeps its precision.
     public static func sumSquaredResiduals(_ x: Matrix, centers: Matrix, labels: [Int]) -> Double {
         precondition(labels.count == x.rows && centers.cols == x.cols)
+        return labels.withUnsafeBufferPointer { lb in residuals(x, labelings: [(centers, lb.baseAddress!)])[0] }
+    }
+
+    /// `sumSquaredResiduals` of several labelings of the same rows (each with its centres), in
+    /// one read of the rows: per labeling, each chunk's rows in order, the chunks in order.
+    public static func sumSquaredResiduals(_ x: Matrix, labelings: [(centers: Matrix, labels: UnsafePointer<Int32>)]) -> [Double] {
+        residuals(x, labelings: labelings)
+    }
+
+    private static func residuals<Label: BinaryInteger>(_ x: Matrix, labelings: [(centers: Matrix, labels: UnsafePointer<Label>)])
+        -> [Double] {
+        precondition(labelings.allSatisfy { $0.centers.cols == x.cols })
         let d = x.cols
         let partial = x.storage.withUnsafeBufferPointer { xs in
-            centers.storage.withUnsafeBufferPointer { cs in
-                Parallel.mapChunks(count: x.rows, chunkSize: rowChunk) { rows -> Double in
-                    var total = 0.0
-                    for i in rows where labels[i] >= 0 {
-                        let r = xs.baseAddress! + i * d, c = cs.baseAddress! + labels[i] * d
-                        var s = 0.0
-                        for f in 0 ..< d {
-                            let e = r[f] - c[f]
-                            s += e * e
+            Parallel.mapChunks(count: x.rows, chunkSize: rowChunk) { rows -> [Double] in
+                labelings.map { labeling in
+                    labeling.centers.storage.withUnsafeBufferPointer { cs in
+                        var total = 0.0
+                        for i in rows where labeling.labels[i] >= 0 {
+                            let r = xs.baseAddress! + i * d, c = cs.baseAddress! + Int(labeling.labels[i]) * d
+                            var s = 0.0
+                            for f in 0 ..< d {
+                                let e = r[f] - c[f]
+                                s += e * e
+                            }
+                            total += s
                         }
-                        total += s
+                        return total
                     }
-                    return total
                 }
             }
         }
-        return partial.reduce(0, +)
+        return labelings.indices.map { l in partial.reduce(0) { $0 + $1[l] } }
     }
 
     /// Per-group sums of the rows (rows with a negative label are skipped) and group sizes,
