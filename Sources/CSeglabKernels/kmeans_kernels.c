@@ -57,6 +57,7 @@ typedef long long v8l __attribute__((vector_size(64)));
 #define MAX_BASELINE(a, b) SSE2_PAIRS(_mm_max_pd, a, b, _max)
 #define MIN_AVX2(a, b) ((v4d)_mm256_min_pd((__m256d)(a), (__m256d)(b)))
 #define MAX_AVX2(a, b) ((v4d)_mm256_max_pd((__m256d)(a), (__m256d)(b)))
+#define MAX_AVX512_4(a, b) ((v4d)_mm256_max_pd((__m256d)(a), (__m256d)(b)))
 #define MIN_AVX512(a, b) ((v8d)_mm512_min_pd((__m512d)(a), (__m512d)(b)))
 #define MAX_AVX512(a, b) ((v8d)_mm512_max_pd((__m512d)(a), (__m512d)(b)))
 #else
@@ -255,6 +256,80 @@ typedef long long v8l __attribute__((vector_size(64)));
         int32_t *touched
 #define NEW_BOUNDS_ARGUMENTS rows, m, found, best, second, error, travelled, travelled_max, labels, bounds, touched
 
+// The silhouette's pass (`SymmetricDistancePlan.fourRows` in Swift): four rows against the
+// columns lower ..< upper of the feature-major copy `xt`, four columns per step, as that code
+// does; the 8-lane level takes two steps at once, adding the low then the high half to each
+// row's 4-lane sums (the order of the 4-lane code). FOUR_COLUMNS(VD4-typed step at column j).
+#define FOUR_ROWS_DISTANCES(V, SPL, MX, j_)                                                        \
+    V p0 = SPL(0.0), p1 = p0, p2 = p0, p3 = p0;                                                    \
+    for (intptr_t f = 0; f < d; f++) {                                                             \
+        V v;                                                                                       \
+        memcpy(&v, xt + f * padded + (j_), sizeof v);                                              \
+        p0 += v * SPL(rows4[f]);                                                                   \
+        p1 += v * SPL(rows4[d + f]);                                                               \
+        p2 += v * SPL(rows4[2 * d + f]);                                                           \
+        p3 += v * SPL(rows4[3 * d + f]);                                                           \
+    }                                                                                              \
+    V nj;                                                                                          \
+    memcpy(&nj, column_norms + (j_), sizeof nj);                                                   \
+    V d0 = __builtin_elementwise_sqrt(MX(SPL(0.0), (SPL(norms4[0]) - SPL(2.0) * p0) + nj));        \
+    V d1 = __builtin_elementwise_sqrt(MX(SPL(0.0), (SPL(norms4[1]) - SPL(2.0) * p1) + nj));        \
+    V d2 = __builtin_elementwise_sqrt(MX(SPL(0.0), (SPL(norms4[2]) - SPL(2.0) * p2) + nj));        \
+    V d3 = __builtin_elementwise_sqrt(MX(SPL(0.0), (SPL(norms4[3]) - SPL(2.0) * p3) + nj))
+// Lanes of columns outside lower ..< upper count as 0; the column sums weigh each row (a
+// weight of 1 leaves a distance's bits as they are).
+#define FOUR_ROWS_MASK_AND_COLUMNS(V, VLT, SPL, SPLL, LANES, j_)                                   \
+    if ((j_) < lower || (j_) + (intptr_t)(sizeof(V) / sizeof(double)) > upper) {                   \
+        VLT index = LANES + SPLL((long long)(j_));                                                 \
+        VLT keep = (index >= SPLL((long long)lower)) & (index < SPLL((long long)upper));           \
+        d0 = (V)((VLT)d0 & keep);                                                                  \
+        d1 = (V)((VLT)d1 & keep);                                                                  \
+        d2 = (V)((VLT)d2 & keep);                                                                  \
+        d3 = (V)((VLT)d3 & keep);                                                                  \
+    }                                                                                              \
+    if (column_sums) {                                                                             \
+        V sum = ((d0 + d1 * SPL(weights4[1])) + d2 * SPL(weights4[2])) + d3 * SPL(weights4[3]);   \
+        V c;                                                                                       \
+        memcpy(&c, column_sums + (j_), sizeof c);                                                  \
+        c += sum;                                                                                  \
+        memcpy(column_sums + (j_), &c, sizeof c);                                                  \
+    }
+#define FOUR_ROWS_STEP4(MX, j_)                                                                    \
+    {                                                                                              \
+        FOUR_ROWS_DISTANCES(v4d, SPLAT4, MX, j_);                                                  \
+        FOUR_ROWS_MASK_AND_COLUMNS(v4d, v4l, SPLAT4, SPLATL4, ((v4l){0, 1, 2, 3}), j_)             \
+        a0 += d0;                                                                                  \
+        a1 += d1;                                                                                  \
+        a2 += d2;                                                                                  \
+        a3 += d3;                                                                                  \
+    }
+#define LOW4(v) __builtin_shufflevector(v, v, 0, 1, 2, 3)
+#define HIGH4(v) __builtin_shufflevector(v, v, 4, 5, 6, 7)
+#define FOUR_ROWS_STEP8(MX, j_)                                                                    \
+    {                                                                                              \
+        FOUR_ROWS_DISTANCES(v8d, SPLAT8, MX, j_);                                                  \
+        FOUR_ROWS_MASK_AND_COLUMNS(v8d, v8l, SPLAT8, SPLATL8, ((v8l){0, 1, 2, 3, 4, 5, 6, 7}), j_) \
+        a0 += LOW4(d0);                                                                            \
+        a0 += HIGH4(d0);                                                                           \
+        a1 += LOW4(d1);                                                                            \
+        a1 += HIGH4(d1);                                                                           \
+        a2 += LOW4(d2);                                                                            \
+        a2 += HIGH4(d2);                                                                           \
+        a3 += LOW4(d3);                                                                            \
+        a3 += HIGH4(d3);                                                                           \
+    }
+#define FOUR_ROWS_PARAMETERS                                                                       \
+    const double *rows4, const double *norms4, const double *weights4, const double *xt, intptr_t padded, \
+        intptr_t d, const double *column_norms, intptr_t lower, intptr_t upper, double *column_sums,  \
+        double *totals4
+#define FOUR_ROWS_ARGUMENTS                                                                        \
+    rows4, norms4, weights4, xt, padded, d, column_norms, lower, upper, column_sums, totals4
+#define FOUR_ROWS_END                                                                              \
+    totals4[0] = (a0[0] + a0[1]) + (a0[2] + a0[3]);                                                \
+    totals4[1] = (a1[0] + a1[1]) + (a1[2] + a1[3]);                                                \
+    totals4[2] = (a2[0] + a2[1]) + (a2[2] + a2[3]);                                                \
+    totals4[3] = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+
 typedef float v4f __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
 typedef int v4i __attribute__((vector_size(16)));
@@ -277,6 +352,11 @@ typedef int v8i __attribute__((vector_size(32)));
 static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 static void distances_baseline(DISTANCES_PARAMETERS) DISTANCES_BODY
 static intptr_t new_bounds_baseline(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+static void four_rows_baseline(FOUR_ROWS_PARAMETERS) {
+    v4d a0 = SPLAT4(0.0), a1 = a0, a2 = a0, a3 = a0;
+    for (intptr_t j = lower & ~(intptr_t)3; j < upper; j += 4) FOUR_ROWS_STEP4(MAX, j)
+    FOUR_ROWS_END
+}
 #undef MIN
 #undef MAX
 #if defined(__x86_64__)
@@ -285,6 +365,11 @@ static intptr_t new_bounds_baseline(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
 __attribute__((target("avx2"))) static void nearest_two_avx2(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS) DISTANCES_BODY
 __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+__attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS) {
+    v4d a0 = SPLAT4(0.0), a1 = a0, a2 = a0, a3 = a0;
+    for (intptr_t j = lower & ~(intptr_t)3; j < upper; j += 4) FOUR_ROWS_STEP4(MAX, j)
+    FOUR_ROWS_END
+}
 #undef MIN
 #undef MAX
 #endif
@@ -314,6 +399,15 @@ __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAM
 __attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
 __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+// Eight columns per step while they are all before `upper`, then steps of four: columns past
+// `upper` could be past the end of the copy.
+__attribute__((target("avx512f"))) static void four_rows_avx512(FOUR_ROWS_PARAMETERS) {
+    v4d a0 = SPLAT4(0.0), a1 = a0, a2 = a0, a3 = a0;
+    intptr_t j = lower & ~(intptr_t)3;
+    for (; j + 8 <= upper; j += 8) FOUR_ROWS_STEP8(MAX, j)
+    for (; j < upper; j += 4) FOUR_ROWS_STEP4(MAX_AVX512_4, j)
+    FOUR_ROWS_END
+}
 #endif
 
 // Branch-free: whether a row is decided is close to a coin toss in the early iterations,
@@ -456,6 +550,16 @@ void seglab_distances(DISTANCES_PARAMETERS) {
     case 1: distances_avx2(DISTANCES_ARGUMENTS); return;
 #endif
     default: distances_baseline(DISTANCES_ARGUMENTS);
+    }
+}
+
+void seglab_four_rows(FOUR_ROWS_PARAMETERS) {
+    switch (seglab_kernel_level()) {
+#if defined(__x86_64__)
+    case 2: four_rows_avx512(FOUR_ROWS_ARGUMENTS); return;
+    case 1: four_rows_avx2(FOUR_ROWS_ARGUMENTS); return;
+#endif
+    default: four_rows_baseline(FOUR_ROWS_ARGUMENTS);
     }
 }
 

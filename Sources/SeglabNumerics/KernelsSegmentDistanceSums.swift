@@ -1,3 +1,5 @@
+import CSeglabKernels
+
 extension Kernels {
     /// For rows ordered so that each group is one contiguous segment of `x`, the sum of
     /// Euclidean distances from every row to all rows of every segment: entry `i * S + s`
@@ -109,8 +111,8 @@ private struct SymmetricDistancePlan {
         let colRuns = runs[colBlock]
         xt.withUnsafeBufferPointer { xtb in
             norms.withUnsafeBufferPointer { nb in
-                withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 4 * d) { splatBuffer in
-                    let xp = xtb.baseAddress!, np = nb.baseAddress!, splats = splatBuffer.baseAddress!
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d) { rowBuffer in
+                    let xp = xtb.baseAddress!, np = nb.baseAddress!, rows4 = rowBuffer.baseAddress!
                     for (r, rowRun) in runs[rowBlock].enumerated() {
                         // Rows outside every segment add to no column's sums.
                         let colSum = rowRun.segment < 0 ? nil : columnSums.map { $0 + r * b - colFirst }
@@ -121,19 +123,19 @@ private struct SymmetricDistancePlan {
                             let rows = (i, min(i + 1, last), min(i + 2, last), min(i + 3, last))
                             for f in 0 ..< d {
                                 let feature = xp + f * padded
-                                splats[f] = SIMD4(repeating: feature[rows.0])
-                                splats[d + f] = SIMD4(repeating: feature[rows.1])
-                                splats[2 * d + f] = SIMD4(repeating: feature[rows.2])
-                                splats[3 * d + f] = SIMD4(repeating: feature[rows.3])
+                                rows4[f] = feature[rows.0]
+                                rows4[d + f] = feature[rows.1]
+                                rows4[2 * d + f] = feature[rows.2]
+                                rows4[3 * d + f] = feature[rows.3]
                             }
-                            let n4 = (np[rows.0], np[rows.1], np[rows.2], np[rows.3])
+                            let n4 = SIMD4(np[rows.0], np[rows.1], np[rows.2], np[rows.3])
                             // Rows past the run's end repeat its last row: weight 0 in the column sums.
                             let weights = SIMD4<Double>(1, valid > 1 ? 1 : 0, valid > 2 ? 1 : 0, valid > 3 ? 1 : 0)
                             for run in colRuns {
                                 // Columns outside every segment count for no row, but rows still
                                 // count for them.
                                 if run.segment < 0 && colSum == nil { continue }
-                                let sums = fourRows(splats, norms: n4, weights: weights, xt: xp, columnNorms: np,
+                                let sums = fourRows(rows4, norms: n4, weights: weights, xt: xp, columnNorms: np,
                                                     columns: run.rows, columnSums: colSum)
                                 if run.segment < 0 { continue }
                                 let row = out + i * segCount + run.segment
@@ -150,59 +152,29 @@ private struct SymmetricDistancePlan {
         }
     }
 
-    /// For four rows (features splatted: row q's feature f at `splats[q * d + f]`) and the
-    /// columns `columns` (one segment's): each row's sum of distances to the columns, returned,
-    /// and, with `columnSums`, each column's distances to the four rows (times `weights`, in
-    /// row order) added to `columnSums[j]`. Vectors of four columns overlapping the range's
-    /// ends are masked to the range.
+    /// For four rows (row q's feature f at `rows4[q * d + f]`) and the columns `columns` (one
+    /// segment's): each row's sum of distances to the columns, returned, and, with
+    /// `columnSums`, each column's distances to the four rows (times `weights`, in row order)
+    /// added to `columnSums[j]`. Columns in lanes of four, so a row's sum is the same at every
+    /// kernel level (the C kernel `seglab_four_rows`; AVX-512 computes eight columns at once
+    /// and adds them to the four lanes in column order).
     @inline(__always)
-    private func fourRows(_ splats: UnsafePointer<SIMD4<Double>>, norms: (Double, Double, Double, Double),
-                          weights: SIMD4<Double>, xt: UnsafePointer<Double>, columnNorms: UnsafePointer<Double>,
+    private func fourRows(_ rows4: UnsafePointer<Double>, norms: SIMD4<Double>, weights: SIMD4<Double>,
+                          xt: UnsafePointer<Double>, columnNorms: UnsafePointer<Double>,
                           columns: Range<Int>, columnSums: UnsafeMutablePointer<Double>?)
         -> (Double, Double, Double, Double) {
-        let p = padded
-        let n0 = SIMD4(repeating: norms.0), n1 = SIMD4(repeating: norms.1)
-        let n2 = SIMD4(repeating: norms.2), n3 = SIMD4(repeating: norms.3)
-        let w1 = SIMD4(repeating: weights[1]), w2 = SIMD4(repeating: weights[2]), w3 = SIMD4(repeating: weights[3])
-        let full = weights == SIMD4(repeating: 1)
-        let s0 = splats, s1 = splats + d, s2 = splats + 2 * d, s3 = splats + 3 * d
-        var a0 = SIMD4<Double>.zero, a1 = SIMD4<Double>.zero, a2 = SIMD4<Double>.zero, a3 = SIMD4<Double>.zero
-        let lanes = SIMD4<Int64>(0, 1, 2, 3)
-        var j = columns.lowerBound & ~3
-        while j < columns.upperBound {
-            var p0 = SIMD4<Double>.zero, p1 = SIMD4<Double>.zero, p2 = SIMD4<Double>.zero, p3 = SIMD4<Double>.zero
-            for f in 0 ..< d {
-                let v = UnsafeRawPointer(xt + f * p + j).loadUnaligned(as: SIMD4<Double>.self)
-                p0 += v * s0[f]; p1 += v * s1[f]; p2 += v * s2[f]; p3 += v * s3[f]
+        var norms = norms, weights = weights
+        var totals = SIMD4<Double>.zero
+        withUnsafePointer(to: &norms) { np in
+            withUnsafePointer(to: &weights) { wp in
+                withUnsafeMutablePointer(to: &totals) { tp in
+                    seglab_four_rows(rows4, UnsafeRawPointer(np).assumingMemoryBound(to: Double.self),
+                                     UnsafeRawPointer(wp).assumingMemoryBound(to: Double.self), xt, padded, d, columnNorms,
+                                     columns.lowerBound, columns.upperBound, columnSums,
+                                     UnsafeMutableRawPointer(tp).assumingMemoryBound(to: Double.self))
+                }
             }
-            let nj = UnsafeRawPointer(columnNorms + j).loadUnaligned(as: SIMD4<Double>.self)
-            var d0 = Self.clampedRoot((n0 - 2 * p0) + nj), d1 = Self.clampedRoot((n1 - 2 * p1) + nj)
-            var d2 = Self.clampedRoot((n2 - 2 * p2) + nj), d3 = Self.clampedRoot((n3 - 2 * p3) + nj)
-            if j < columns.lowerBound || j + 4 > columns.upperBound {
-                let index = lanes &+ Int64(j)
-                let outside = (index .< Int64(columns.lowerBound)) .| (index .>= Int64(columns.upperBound))
-                d0.replace(with: 0, where: outside); d1.replace(with: 0, where: outside)
-                d2.replace(with: 0, where: outside); d3.replace(with: 0, where: outside)
-            }
-            a0 += d0; a1 += d1; a2 += d2; a3 += d3
-            if let columnSums {
-                let c = UnsafeMutableRawPointer(columnSums + j)
-                let sum = full ? ((d0 + d1) + d2) + d3 : ((d0 + d1 * w1) + d2 * w2) + d3 * w3
-                c.storeBytes(of: c.loadUnaligned(as: SIMD4<Double>.self) + sum, as: SIMD4<Double>.self)
-            }
-            j += 4
         }
-        @inline(__always) func total(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
-        return (total(a0), total(a1), total(a2), total(a3))
+        return (totals[0], totals[1], totals[2], totals[3])
     }
-
-    /// √max(d², 0) lane by lane. Written per lane with the clamp first: the compiler then
-    /// emits maxpd + sqrtpd, whereas `SIMD4.squareRoot()` becomes scalar libm calls.
-    @inline(__always)
-    private static func clampedRoot(_ d2: SIMD4<Double>) -> SIMD4<Double> {
-        SIMD4(root(d2[0]), root(d2[1]), root(d2[2]), root(d2[3]))
-    }
-
-    @inline(__always)
-    private static func root(_ v: Double) -> Double { (v < 0 ? 0 : v).squareRoot() }
 }

@@ -195,6 +195,31 @@ final class CKernelsTests: XCTestCase {
         }
     }
 
+    /// The silhouette's distance sums are the same bits at every level (AVX-512 takes eight
+    /// columns per step, then the rest four at a time): segments that start and end anywhere in
+    /// a lane group, runs of one to nine rows, rows in no segment, several blocks (the column
+    /// sums), 3 and 8 features.
+    func testSegmentDistanceSumsAtEveryLevel() {
+        var rng = Xoshiro256StarStar(seed: 46)
+        for d in [3, 8] {
+            let n = 3 * 256 + 77
+            let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in rng.nextGaussian() * 2 })
+            var segments = [Range<Int>](), start = 0
+            while start < n {
+                let length = segments.count % 3 == 0 ? 1 + rng.nextInt(below: 9) : 1 + rng.nextInt(below: 300)
+                let end = min(start + length, n)
+                // Every fifth gap leaves rows out of every segment.
+                if segments.count % 5 == 4 { start = min(end + 3, n) } else { segments.append(start ..< end); start = end }
+            }
+            var results = [[UInt64]]()
+            for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                KernelLevel.use(level)
+                results.append(Kernels.segmentDistanceSums(x, segments: segments).map(\.bitPattern))
+                XCTAssertEqual(results.last, results.first, "d=\(d) \(level.name) against \(KernelLevel.baseline.name)")
+            }
+        }
+    }
+
     /// The per-cluster sums with `Int32` labels (the bounded K-Means step's) at every level are
     /// the Swift loop's to the bit, for eight features (the AVX-512 path, with its sums on the
     /// stack and, past 256 clusters, on the heap) and for others.

@@ -53,6 +53,17 @@ intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const floa
 void seglab_add_rows(const double *x, intptr_t d, const int32_t *labels, intptr_t first, intptr_t count, intptr_t k,
                      double *sums, intptr_t *counts);
 
+/// The silhouette's distance sums for four rows (row q's features at rows4[q * d …], its
+/// squared norm norms4[q]) against the columns lower ≤ j < upper of `xt` (feature-major, feature
+/// f of column j at xt[f * padded + j], squared norms column_norms[j]; readable to the next
+/// multiple of 4 after `upper`): totals4[q] = Σ_j √max(0, (norms4[q] − 2·dot) + column_norms[j]),
+/// in lanes of four columns (column j in lane j mod 4, summed in column order, the lanes then
+/// added as (l0 + l1) + (l2 + l3)); with `column_sums`, column_sums[j] += ((d0 + d1·w1) + d2·w2)
+/// + d3·w3 (w = weights4).
+void seglab_four_rows(const double *rows4, const double *norms4, const double *weights4, const double *xt,
+                      intptr_t padded, intptr_t d, const double *column_norms, intptr_t lower, intptr_t upper,
+                      double *column_sums, double *totals4);
+
 /// The instruction sets the kernels can use: 0 the baseline (SSE2 on x86-64), 1 AVX2,
 /// 2 AVX-512. `seglab_kernel_level()` is the one they use: the best this CPU and OS support,
 /// or lower if the environment variable SEGLAB_KERNEL_LEVEL says so when first called.
