@@ -203,22 +203,25 @@ typedef long long v8l __attribute__((vector_size(64)));
 // `BoundedAssignment.assign` (square roots nudged outward, single-precision bounds rounded
 // outward, as `Bound.upFloat` and `Bound.downFloat`) in vector lanes, then each row's label and
 // bounds stored and its clusters marked, lane by lane (rows scatter over the chunk).
+// upper and lower (VF) of the W listed rows from j on (the last one again past the end).
+#define NEW_BOUNDS_LANES                                                                           \
+    VD b, s, t;                                                                                    \
+    for (int q = 0; q < W; q++) {                                                                  \
+        intptr_t e = j + q < m ? j + q : m - 1;                                                    \
+        b[q] = best[e];                                                                            \
+        s[q] = second[e];                                                                          \
+        t[q] = travelled[found[e]];                                                                \
+    }                                                                                              \
+    VD u = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (b + SPLAT(error)) * SPLAT(grow))) * SPLAT(grow); \
+    VD l = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (s - SPLAT(error)) * SPLAT(shrink))) * SPLAT(shrink); \
+    VF upper = UP_FLOAT(u - t);                                                                    \
+    VF lower = DOWN_FLOAT((l + SPLAT(travelled_max)) * SPLAT(shrink) - __builtin_convertvector(upper, VD))
 #define NEW_BOUNDS_BODY                                                                            \
     {                                                                                              \
         const double grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44;                                     \
         intptr_t changed = 0;                                                                      \
         for (intptr_t j = 0; j < m; j += W) {                                                      \
-            VD b, s, t;                                                                            \
-            for (int q = 0; q < W; q++) {                                                          \
-                intptr_t e = j + q < m ? j + q : m - 1;                                            \
-                b[q] = best[e];                                                                    \
-                s[q] = second[e];                                                                  \
-                t[q] = travelled[found[e]];                                                        \
-            }                                                                                      \
-            VD u = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (b + SPLAT(error)) * SPLAT(grow))) * SPLAT(grow); \
-            VD l = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (s - SPLAT(error)) * SPLAT(shrink))) * SPLAT(shrink); \
-            VF upper = UP_FLOAT(u - t);                                                            \
-            VF lower = DOWN_FLOAT((l + SPLAT(travelled_max)) * SPLAT(shrink) - __builtin_convertvector(upper, VD)); \
+            NEW_BOUNDS_LANES;                                                                      \
             for (int q = 0; q < W && j + q < m; q++) {                                             \
                 intptr_t i = rows[j + q];                                                          \
                 int32_t a = found[j + q], old = labels[i];                                         \
@@ -398,7 +401,38 @@ __attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS)
 #define MAX MAX_AVX512
 __attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
-__attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
+// Eight rows' labels and bound pairs scattered at once, their old labels gathered; only the
+// rows whose label changed mark their clusters one by one. The last rows as at the AVX2 level.
+__attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) {
+    const double grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44;
+    intptr_t changed = 0, j = 0;
+    for (; j + W <= m; j += W) {
+        NEW_BOUNDS_LANES;
+        __m512i index = _mm512_loadu_si512((const void *)(rows + j));
+        __m256i label = _mm256_loadu_si256((const __m256i *)(found + j));
+        __m256i old = _mm512_i64gather_epi32(index, labels, 4);
+        unsigned moved = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(old, label))) & 0xffu;
+        changed += __builtin_popcount(moved);
+        if (moved) {
+            int32_t previous[W];
+            memcpy(previous, &old, sizeof previous);
+            for (; moved; moved &= moved - 1) {
+                int q = __builtin_ctz(moved);
+                touched[found[j + q]] = 1;
+                touched[previous[q] > 0 ? previous[q] : 0] = 1;
+            }
+        }
+        _mm512_i64scatter_epi32(labels, index, label, 4);
+        __m512i pair = _mm512_or_si512(_mm512_cvtepu32_epi64((__m256i)lower),
+                                       _mm512_slli_epi64(_mm512_cvtepu32_epi64((__m256i)(-upper)), 32));
+        _mm512_i64scatter_epi64(bounds, index, pair, 8);
+    }
+    if (j < m) {
+        changed += new_bounds_avx2(rows + j, m - j, found + j, best + j, second + j, error, travelled, travelled_max,
+                                   labels, bounds, touched);
+    }
+    return changed;
+}
 // Eight columns per step while they are all before `upper`, then steps of four: columns past
 // `upper` could be past the end of the copy.
 __attribute__((target("avx512f"))) static void four_rows_avx512(FOUR_ROWS_PARAMETERS) {
