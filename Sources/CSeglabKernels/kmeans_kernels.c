@@ -109,7 +109,42 @@ typedef long long v8l __attribute__((vector_size(64)));
         p[q] = x + r_ * d;                                                                         \
         n4[q] = x_norms[r_];                                                                       \
     }                                                                                              \
-    for (intptr_t f = 0; f < d; f++) xt[f] = GATHER(p, f)
+    GATHER_ROWS(p)
+// Feature-major, one feature at a time from the rows' addresses.
+#define GATHER_EACH_FEATURE(p)                                                                     \
+    for (intptr_t f = 0; f < d; f++) xt[f] = GATHER(p, f);
+// Eight rows of eight features (the RFM sets): each row one load, the 8 × 8 block transposed in
+// three rounds of shuffles (24, where gathering takes 64 loads and inserts).
+#define TRANSPOSE_8_BY_8(p)                                                                        \
+    {                                                                                              \
+        v8d r0, r1, r2, r3, r4, r5, r6, r7;                                                        \
+        memcpy(&r0, p[0], 64); memcpy(&r1, p[1], 64); memcpy(&r2, p[2], 64); memcpy(&r3, p[3], 64); \
+        memcpy(&r4, p[4], 64); memcpy(&r5, p[5], 64); memcpy(&r6, p[6], 64); memcpy(&r7, p[7], 64); \
+        v8d a0 = __builtin_shufflevector(r0, r1, 0, 8, 2, 10, 4, 12, 6, 14);                       \
+        v8d a1 = __builtin_shufflevector(r0, r1, 1, 9, 3, 11, 5, 13, 7, 15);                       \
+        v8d a2 = __builtin_shufflevector(r2, r3, 0, 8, 2, 10, 4, 12, 6, 14);                       \
+        v8d a3 = __builtin_shufflevector(r2, r3, 1, 9, 3, 11, 5, 13, 7, 15);                       \
+        v8d a4 = __builtin_shufflevector(r4, r5, 0, 8, 2, 10, 4, 12, 6, 14);                       \
+        v8d a5 = __builtin_shufflevector(r4, r5, 1, 9, 3, 11, 5, 13, 7, 15);                       \
+        v8d a6 = __builtin_shufflevector(r6, r7, 0, 8, 2, 10, 4, 12, 6, 14);                       \
+        v8d a7 = __builtin_shufflevector(r6, r7, 1, 9, 3, 11, 5, 13, 7, 15);                       \
+        v8d b0 = __builtin_shufflevector(a0, a2, 0, 1, 8, 9, 4, 5, 12, 13);                        \
+        v8d b1 = __builtin_shufflevector(a1, a3, 0, 1, 8, 9, 4, 5, 12, 13);                        \
+        v8d b2 = __builtin_shufflevector(a0, a2, 2, 3, 10, 11, 6, 7, 14, 15);                      \
+        v8d b3 = __builtin_shufflevector(a1, a3, 2, 3, 10, 11, 6, 7, 14, 15);                      \
+        v8d b4 = __builtin_shufflevector(a4, a6, 0, 1, 8, 9, 4, 5, 12, 13);                        \
+        v8d b5 = __builtin_shufflevector(a5, a7, 0, 1, 8, 9, 4, 5, 12, 13);                        \
+        v8d b6 = __builtin_shufflevector(a4, a6, 2, 3, 10, 11, 6, 7, 14, 15);                      \
+        v8d b7 = __builtin_shufflevector(a5, a7, 2, 3, 10, 11, 6, 7, 14, 15);                      \
+        xt[0] = __builtin_shufflevector(b0, b4, 0, 1, 2, 3, 8, 9, 10, 11);                         \
+        xt[1] = __builtin_shufflevector(b1, b5, 0, 1, 2, 3, 8, 9, 10, 11);                         \
+        xt[2] = __builtin_shufflevector(b2, b6, 0, 1, 2, 3, 8, 9, 10, 11);                         \
+        xt[3] = __builtin_shufflevector(b3, b7, 0, 1, 2, 3, 8, 9, 10, 11);                         \
+        xt[4] = __builtin_shufflevector(b0, b4, 4, 5, 6, 7, 12, 13, 14, 15);                       \
+        xt[5] = __builtin_shufflevector(b1, b5, 4, 5, 6, 7, 12, 13, 14, 15);                       \
+        xt[6] = __builtin_shufflevector(b2, b6, 4, 5, 6, 7, 12, 13, 14, 15);                       \
+        xt[7] = __builtin_shufflevector(b3, b7, 4, 5, 6, 7, 12, 13, 14, 15);                       \
+    }
 
 // Centre c at distance dc becomes the nearest if strictly closer (lower index first on ties);
 // the second smallest is the smaller of `b2` and the larger of `b1` and dc.
@@ -350,6 +385,7 @@ typedef int v8i __attribute__((vector_size(32)));
 #define SPLATL SPLATL4
 #define SPLATF SPLATF4
 #define GATHER GATHER4
+#define GATHER_ROWS GATHER_EACH_FEATURE
 #define MIN MIN_BASELINE
 #define MAX MAX_BASELINE
 static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
@@ -385,6 +421,7 @@ __attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS)
 #undef SPLATL
 #undef SPLATF
 #undef GATHER
+#undef GATHER_ROWS
 
 #if defined(__x86_64__)
 // AVX-512: 8-row blocks.
@@ -397,6 +434,8 @@ __attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS)
 #define SPLATL SPLATL8
 #define SPLATF SPLATF8
 #define GATHER GATHER8
+#define GATHER_ROWS(p)                                                                             \
+    if (d == 8) TRANSPOSE_8_BY_8(p) else GATHER_EACH_FEATURE(p)
 #define MIN MIN_AVX512
 #define MAX MAX_AVX512
 __attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
