@@ -36,11 +36,20 @@ extension KMeans {
         let n = x.rows, d = x.cols
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
-        var closest = PackedCenters(x.selectingRows(chosen)).nearest(x, xNorms: xNorms).minSqDist
-        // Per chunk, the sum of `closest` over its rows in order; the potential is their sum in
-        // chunk order.
-        var chunkSums = closest.withUnsafeBufferPointer { cb in
-            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in rows.reduce(0.0) { $0 + cb[$1] } }
+        // Each row's distance to the first centre, and per chunk their sum over its rows in
+        // order (the potential is the chunks' sum in chunk order).
+        let firstCenter = PackedCenters(x.selectingRows(chosen))
+        var closest = [Double](repeating: 0, count: n)
+        var chunkSums = x.storage.withUnsafeBufferPointer { xs in
+            xNorms.withUnsafeBufferPointer { ns in
+                closest.withUnsafeMutableBufferPointer { cb in
+                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> Double in
+                        firstCenter.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
+                                              into: cb.baseAddress! + rows.lowerBound, stride: n)
+                        return rows.reduce(0.0) { $0 + cb[$1] }
+                    }
+                }
+            }
         }
         var potential = chunkSums.reduce(0, +)
         // The position in `chosen` of the centre each row's `closest` is the distance to.
