@@ -27,10 +27,10 @@ extension KMeans {
     /// computing it. Only the other rows are read from memory and go through the kernel, so
     /// every potential, draw and choice is the plain algorithm's to the bit.
     ///
-    /// Per centre: the draws walk the running sum of the nearest-centre distances once (the
-    /// sums numpy's `cumsum` gives, in row order); the candidates are scored chunk by chunk,
-    /// the listed rows' distances kept; the chosen one's are folded into the nearest-centre
-    /// distances.
+    /// Per centre: the draws are located by the potential's chunk sums (`firstIndices`: the
+    /// rows numpy's `cumsum` and `searchsorted` give); the candidates are scored chunk by chunk,
+    /// the listed rows' distances kept; the chosen one's are folded into a chunk's
+    /// nearest-centre distances when the chunk is next read.
     func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar,
                                listedRows: inout Int) -> [Int] {
         let n = x.rows, d = x.cols
@@ -39,62 +39,83 @@ extension KMeans {
         // Each row's distance to the first centre, and per chunk their sum over its rows in
         // order (the potential is the chunks' sum in chunk order).
         let firstCenter = PackedCenters(x.selectingRows(chosen))
-        var closest = [Double](repeating: 0, count: n)
-        var chunkSums = x.storage.withUnsafeBufferPointer { xs in
-            xNorms.withUnsafeBufferPointer { ns in
-                closest.withUnsafeMutableBufferPointer { cb in
-                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> Double in
-                        firstCenter.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                              into: cb.baseAddress! + rows.lowerBound, stride: n)
-                        return rows.reduce(0.0) { $0 + cb[$1] }
-                    }
-                }
-            }
-        }
-        var potential = chunkSums.reduce(0, +)
+        let closest = UnsafeMutablePointer<Double>.allocate(capacity: n)
         // The position in `chosen` of the centre each row's `closest` is the distance to.
-        var owner = [Int32](repeating: 0, count: n)
-        // Centres are rows, so max‖x‖ bounds max‖c‖ too.
-        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
-        let error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(2 * rowNormBound))
+        let owner = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        owner.initialize(repeating: 0, count: n)
         // Per chunk, from its first row on: the rows listed, and their distances to the
         // candidates (one run of the list's length per candidate). Never initialised: only
         // what a pass writes is read.
         let listed = UnsafeMutablePointer<Int>.allocate(capacity: n)
         let listedDistances = UnsafeMutablePointer<Double>.allocate(capacity: trials * n)
+        let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
+        let folded = UnsafeMutablePointer<Bool>.allocate(capacity: chunks.count)
+        folded.initialize(repeating: true, count: chunks.count)
         defer {
+            closest.deallocate()
+            owner.deallocate()
             listed.deallocate()
             listedDistances.deallocate()
+            folded.deallocate()
+        }
+        var chunkSums = x.storage.withUnsafeBufferPointer { xs in
+            xNorms.withUnsafeBufferPointer { ns in
+                Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> Double in
+                    firstCenter.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
+                                          into: closest + rows.lowerBound, stride: n)
+                    return rows.reduce(0.0) { $0 + closest[$1] }
+                }
+            }
+        }
+        var potential = chunkSums.reduce(0, +)
+        // Centres are rows, so max‖x‖ bounds max‖c‖ too.
+        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
+        let error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(2 * rowNormBound))
+        // The last chosen candidate (its trial, its position in `chosen`, each chunk's count of
+        // listed rows), folded into a chunk's `closest` and `owner` only when the chunk is read
+        // next, by a draw or by the next scoring: the pass that lists the chunk's rows again
+        // folds it first, with the chunk's rows in cache.
+        var pending: (trial: Int, owner: Int32, listed: [Int])?
+        func fold(_ chunk: Int) {
+            guard let p = pending, !folded[chunk] else { return }
+            folded[chunk] = true
+            let start = chunks[chunk].lowerBound, m = p.listed[chunk]
+            let list = listed + start, out = listedDistances + trials * start + p.trial * m
+            // A listed row takes the chosen candidate's distance when strictly closer. Masks,
+            // not a branch (the compiler makes one of a select before a store): whether the row
+            // comes nearer is a coin toss.
+            for j in 0 ..< m {
+                let i = list[j], v = out[j], old = closest[i]
+                let take = 0 &- UInt64(unsafeBitCast(v < old, to: UInt8.self))
+                closest[i] = Double(bitPattern: (v.bitPattern & take) | (old.bitPattern & ~take))
+                owner[i] = (p.owner & Int32(truncatingIfNeeded: take)) | (owner[i] & ~Int32(truncatingIfNeeded: take))
+            }
         }
         for step in 1 ..< k {
             let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
-            let candidates = closest.withUnsafeBufferPointer {
-                Self.firstIndices(in: $0, chunkSums: chunkSums, chunkSize: Kernels.rowChunk, reaching: targets)
-            }
+            let candidates = Self.firstIndices(in: UnsafeBufferPointer(start: closest, count: n), chunkSums: chunkSums,
+                                               chunkSize: Kernels.rowChunk, reaching: targets, prepare: fold)
             let packed = PackedCenters(x.selectingRows(candidates))
             let decided = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
             // Per chunk: per candidate Σ min(closest, distance) over its rows in row order, and
             // how many rows it listed.
             let scored = x.storage.withUnsafeBufferPointer { xs in
                 xNorms.withUnsafeBufferPointer { ns in
-                    closest.withUnsafeBufferPointer { cb in
-                        owner.withUnsafeBufferPointer { ob in
-                            decided.withUnsafeBufferPointer { tb in
-                                Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (potentials: [Double], listed: Int) in
-                                    let list = listed + rows.lowerBound
-                                    var m = 0
-                                    // Branch-free: whether a row is decided is close to a coin toss.
-                                    for i in rows {
-                                        list[m] = i
-                                        m += cb[i] <= tb[Int(ob[i])] ? 0 : 1
-                                    }
-                                    let out = listedDistances + trials * rows.lowerBound
-                                    packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: list, count: m,
-                                                     into: out, stride: m)
-                                    return (Kernels.listedPotentials(closest: cb.baseAddress!, rows: rows, listed: list, count: m,
-                                                                     distances: out, trials: trials), m)
-                                }
+                    decided.withUnsafeBufferPointer { tb in
+                        Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (potentials: [Double], listed: Int) in
+                            fold(rows.lowerBound / Kernels.rowChunk)
+                            let list = listed + rows.lowerBound
+                            var m = 0
+                            // Branch-free: whether a row is decided is close to a coin toss.
+                            for i in rows {
+                                list[m] = i
+                                m += closest[i] <= tb[Int(owner[i])] ? 0 : 1
                             }
+                            let out = listedDistances + trials * rows.lowerBound
+                            packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: list, count: m,
+                                             into: out, stride: m)
+                            return (Kernels.listedPotentials(closest: closest, rows: rows, listed: list, count: m,
+                                                             distances: out, trials: trials), m)
                         }
                     }
                 }
@@ -109,26 +130,8 @@ extension KMeans {
             chosen.append(candidates[best])
             potential = pots[best]
             chunkSums = scored.map { $0.potentials[best] }
-            guard step < k - 1 else { break }
-            // A listed row takes the chosen candidate's distance when strictly closer.
-            let newOwner = Int32(step)
-            closest.withUnsafeMutableBufferPointer { cb in
-                owner.withUnsafeMutableBufferPointer { ob in
-                    Parallel.forEachChunk(count: n, chunkSize: Kernels.rowChunk) { rows in
-                        let chunk = rows.lowerBound / Kernels.rowChunk, m = scored[chunk].listed
-                        let list = listed + rows.lowerBound, out = listedDistances + trials * rows.lowerBound + best * m
-                        let c = cb.baseAddress!, o = ob.baseAddress!
-                        // Masks, not a branch (the compiler makes one of a select before a
-                        // store): whether the row comes nearer is a coin toss.
-                        for j in 0 ..< m {
-                            let i = list[j], v = out[j], old = c[i]
-                            let take = 0 &- UInt64(unsafeBitCast(v < old, to: UInt8.self))
-                            c[i] = Double(bitPattern: (v.bitPattern & take) | (old.bitPattern & ~take))
-                            o[i] = (newOwner & Int32(truncatingIfNeeded: take)) | (o[i] & ~Int32(truncatingIfNeeded: take))
-                        }
-                    }
-                }
-            }
+            pending = (best, Int32(step), scored.map(\.listed))
+            folded.update(repeating: false, count: chunks.count)
         }
         return chosen
     }
@@ -157,7 +160,7 @@ extension KMeans {
     /// For each target, numpy's `searchsorted(cumsum(values), target)`: the first index whose
     /// running sum in row order is ≥ target (index 0 for a NaN target, as a binary search gives),
     /// clipped to the last index. `chunkSums[c]` is the sum of chunk c (`chunkSize` rows) in row
-    /// order; all values are ≥ 0.
+    /// order; all values are ≥ 0; `prepare(c)` is called before any value of chunk c is read.
     ///
     /// Without a serial walk of every row (a chain of n dependent additions): the chunk sums
     /// locate the target, and a walk from that chunk's start, begun at the sum of the chunks
@@ -166,11 +169,16 @@ extension KMeans {
     /// has its sum ≥ target + δ and the one before < target − δ, the running sums cross the target
     /// at the same row; otherwise (a target within δ of a running sum) every row is walked.
     static func firstIndices(in values: UnsafeBufferPointer<Double>, chunkSums: [Double], chunkSize: Int,
-                             reaching targets: [Double]) -> [Int] {
+                             reaching targets: [Double], prepare: (Int) -> Void = { _ in }) -> [Int] {
         let n = values.count
+        // Every row walked, after its chunk is prepared.
+        func serial() -> [Int] {
+            for chunk in chunkSums.indices { prepare(chunk) }
+            return serialFirstIndices(in: values, reaching: targets)
+        }
         let total = chunkSums.reduce(0, +)
         let delta = Bound.up(Double(2 * (n + 2 * chunkSize + chunkSums.count + 2)) * 0x1p-53 * Bound.up(total * (1 + 0x1p-20)))
-        guard delta.isFinite else { return serialFirstIndices(in: values, reaching: targets) }
+        guard delta.isFinite else { return serial() }
         var found = [Int]()
         for target in targets {
             if target.isNaN {
@@ -183,8 +191,12 @@ extension KMeans {
                 base += chunkSums[chunk]
                 chunk += 1
             }
-            var i = chunk * chunkSize, running = base, previous = base
+            var i = chunk * chunkSize, running = base, previous = base, boundary = i
             while i < n {
+                if i == boundary {
+                    prepare(i / chunkSize)
+                    boundary += chunkSize
+                }
                 previous = running
                 running += values[i]
                 if running >= target { break }
@@ -192,12 +204,10 @@ extension KMeans {
             }
             if i == n {
                 // Every running sum is below the target: the last index.
-                guard running < target - delta else { return serialFirstIndices(in: values, reaching: targets) }
+                guard running < target - delta else { return serial() }
                 found.append(n - 1)
             } else {
-                guard running >= target + delta && (i == 0 || previous < target - delta) else {
-                    return serialFirstIndices(in: values, reaching: targets)
-                }
+                guard running >= target + delta && (i == 0 || previous < target - delta) else { return serial() }
                 found.append(i)
             }
         }

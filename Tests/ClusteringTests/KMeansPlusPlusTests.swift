@@ -95,11 +95,17 @@ final class KMeansPlusPlusTests: XCTestCase {
             let expected = targets.map { t in t.isNaN ? 0 : min(prefix.firstIndex { $0 >= t } ?? n, n - 1) }
             XCTAssertEqual(located, expected, "n=\(n) chunk=\(chunk)")
             for target in targets {
+                // Every chunk whose values are read is prepared first (k-means++ folds it then).
+                var prepared = Set<Int>()
                 let one = values.withUnsafeBufferPointer {
-                    KMeans.firstIndices(in: $0, chunkSums: chunkSums, chunkSize: chunk, reaching: [target])
+                    KMeans.firstIndices(in: $0, chunkSums: chunkSums, chunkSize: chunk, reaching: [target],
+                                        prepare: { prepared.insert($0) })
                 }
                 let serial = values.withUnsafeBufferPointer { KMeans.serialFirstIndices(in: $0, reaching: [target]) }
                 XCTAssertEqual(one, serial, "n=\(n) chunk=\(chunk) target \(target)")
+                if !target.isNaN {
+                    XCTAssertTrue(prepared.contains(one[0] / chunk), "n=\(n) chunk=\(chunk) target \(target): its chunk prepared")
+                }
             }
         }
     }
