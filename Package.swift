@@ -41,7 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
-        // The bounded K-Means step's kernels (nearest two centres, distances, bounds test, sums), in C:
+        // The hot kernels of the bounded K-Means step, k-means++ and the silhouette, in C:
         // compiled for SSE2, AVX2 and AVX-512 and chosen at run time (Swift has no per-function
         // target). Optimised in debug too.
         .target(name: "CSeglabKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),

@@ -604,48 +604,25 @@ int32_t seglab_kernel_level(void) {
     return seglab_set_kernel_level(lowered && *lowered ? atoi(lowered) : 2);
 }
 
-void seglab_nearest_two(NEAREST_TWO_PARAMETERS) {
-    if (m <= 0) return;
-    switch (seglab_kernel_level()) {
+// The kernel `name` compiled for the level in use (a function, called with the arguments).
 #if defined(__x86_64__)
-    case 2: nearest_two_avx512(NEAREST_TWO_ARGUMENTS); return;
-    case 1: nearest_two_avx2(NEAREST_TWO_ARGUMENTS); return;
+#define AT_LEVEL(name)                                                                             \
+    (seglab_kernel_level() == 2 ? name##_avx512 : seglab_kernel_level() == 1 ? name##_avx2 : name##_baseline)
+#else
+#define AT_LEVEL(name) name##_baseline
 #endif
-    default: nearest_two_baseline(NEAREST_TWO_ARGUMENTS);
-    }
+
+void seglab_nearest_two(NEAREST_TWO_PARAMETERS) {
+    if (m > 0) AT_LEVEL(nearest_two)(NEAREST_TWO_ARGUMENTS);
 }
 
 void seglab_distances(DISTANCES_PARAMETERS) {
-    if (count <= 0) return;
-    switch (seglab_kernel_level()) {
-#if defined(__x86_64__)
-    case 2: distances_avx512(DISTANCES_ARGUMENTS); return;
-    case 1: distances_avx2(DISTANCES_ARGUMENTS); return;
-#endif
-    default: distances_baseline(DISTANCES_ARGUMENTS);
-    }
+    if (count > 0) AT_LEVEL(distances)(DISTANCES_ARGUMENTS);
 }
 
-void seglab_four_rows(FOUR_ROWS_PARAMETERS) {
-    switch (seglab_kernel_level()) {
-#if defined(__x86_64__)
-    case 2: four_rows_avx512(FOUR_ROWS_ARGUMENTS); return;
-    case 1: four_rows_avx2(FOUR_ROWS_ARGUMENTS); return;
-#endif
-    default: four_rows_baseline(FOUR_ROWS_ARGUMENTS);
-    }
-}
+void seglab_four_rows(FOUR_ROWS_PARAMETERS) { AT_LEVEL(four_rows)(FOUR_ROWS_ARGUMENTS); }
 
-intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) {
-    if (m <= 0) return 0;
-    switch (seglab_kernel_level()) {
-#if defined(__x86_64__)
-    case 2: return new_bounds_avx512(NEW_BOUNDS_ARGUMENTS);
-    case 1: return new_bounds_avx2(NEW_BOUNDS_ARGUMENTS);
-#endif
-    default: return new_bounds_baseline(NEW_BOUNDS_ARGUMENTS);
-    }
-}
+intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) { return m > 0 ? AT_LEVEL(new_bounds)(NEW_BOUNDS_ARGUMENTS) : 0; }
 
 // Four candidates side by side, one lane each: four independent chains of additions, each
 // still the sum in row order. A row is listed when it is the next entry of the list; a lane

@@ -145,15 +145,13 @@ extension KMeans {
         // A computed sum of d squared differences is within (d + 2)·2⁻⁵³ of the true one,
         // relatively: (d + 4)·2⁻⁵⁰ is ample.
         let shrink = 1 - Double(d + 4) * 0x1p-50
-        return centers.map { a in
-            candidates.map { c in
-                var sum = 0.0
-                for f in 0 ..< d {
-                    let e = x[a, f] - x[c, f]
-                    sum += e * e
-                }
-                return Bound.down(Bound.down(Bound.down(sum * shrink) * 0.25) - error)
-            }.min()!
+        return x.storage.withUnsafeBufferPointer { xs in
+            centers.map { a in
+                candidates.map { c in
+                    let sum = Kernels.differencedSquaredDistance(xs.baseAddress! + a * d, xs.baseAddress! + c * d, count: d)
+                    return Bound.down(Bound.down(Bound.down(sum * shrink) * 0.25) - error)
+                }.min()!
+            }
         }
     }
 

@@ -282,15 +282,13 @@ struct BoundedAssignment {
         self.travelledMax = travelledMax
         // A lower bound on the distance from each centre to the nearest other one.
         var gap = [Double](repeating: .infinity, count: k)
-        for a in 0 ..< k {
-            for b in a + 1 ..< k {
-                var sum = 0.0
-                for f in 0 ..< d {
-                    let e = centers[a, f] - centers[b, f]
-                    sum += e * e
+        centers.storage.withUnsafeBufferPointer { cs in
+            for a in 0 ..< k {
+                for b in a + 1 ..< k {
+                    let sum = Kernels.differencedSquaredDistance(cs.baseAddress! + a * d, cs.baseAddress! + b * d, count: d)
+                    let g = sum.squareRoot() * (1 - 0x1p-40)
+                    gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
                 }
-                let g = sum.squareRoot() * (1 - 0x1p-40)
-                gap[a] = min(gap[a], g); gap[b] = min(gap[b], g)
             }
         }
         // With stored bounds U, L: u = U + travelled[a], l = L − travelledMax. An infinite gap

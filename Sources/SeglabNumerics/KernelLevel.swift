@@ -1,8 +1,9 @@
 import CSeglabKernels
 
 /// The instruction set of the C kernels behind `PackedCenters.nearestTwo`,
-/// `PackedCenters.distances`, `Kernels.undecidedRows`, `Kernels.newBounds` and
-/// `Kernels.addRows(…groups:…)`: the widest the CPU and OS support, chosen on first use. Every
+/// `PackedCenters.distances`, `Kernels.undecidedRows`, `Kernels.newBounds`,
+/// `Kernels.addRows(…groups:…)` and `Kernels.segmentDistanceSums`: the widest the CPU and OS
+/// support, chosen on first use. Every
 /// level computes the same bits (lane-wise IEEE arithmetic, no fused multiply-add), so the
 /// level only changes the speed. The environment variable `SEGLAB_KERNEL_LEVEL` (0, 1 or 2)
 /// lowers it for a whole process, for comparisons; tests switch it with `use(_:)`.

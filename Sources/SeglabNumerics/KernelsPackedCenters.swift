@@ -139,17 +139,11 @@ public struct PackedCenters: Sendable {
     @inline(__always)
     func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, first: Int, last: Int,
                 into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
-        gather(x, xNorms: xNorms, rows: (first, min(first + 1, last), min(first + 2, last), min(first + 3, last)), into: xt)
-    }
-
-    /// Four rows of `x`, feature-major into `xt`; returns their squared norms.
-    @inline(__always)
-    func gather(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows r: (Int, Int, Int, Int),
-                into xt: UnsafeMutablePointer<SIMD4<Double>>) -> SIMD4<Double> {
         let d = dims
-        let r0 = x + r.0 * d, r1 = x + r.1 * d, r2 = x + r.2 * d, r3 = x + r.3 * d
+        let i1 = min(first + 1, last), i2 = min(first + 2, last), i3 = min(first + 3, last)
+        let r0 = x + first * d, r1 = x + i1 * d, r2 = x + i2 * d, r3 = x + i3 * d
         for f in 0 ..< d { xt[f] = SIMD4(r0[f], r1[f], r2[f], r3[f]) }
-        return SIMD4(xNorms[r.0], xNorms[r.1], xNorms[r.2], xNorms[r.3])
+        return SIMD4(xNorms[first], xNorms[i1], xNorms[i2], xNorms[i3])
     }
 
     /// Squared distances of the block's four rows to centre `c`, clamped at 0.
