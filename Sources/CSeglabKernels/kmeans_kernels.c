@@ -70,23 +70,30 @@ typedef long long v8l __attribute__((vector_size(64)));
 // (‖x‖² − 2·dot) + ‖c‖², clamped at 0 (rounding can push it below): MAX(0, t) is t < 0 ? 0 : t.
 #define FINISH(dot, cn) MAX(SPLAT(0.0), (n4 - SPLAT(2.0) * (dot)) + SPLAT(cn))
 
-// The block's squared distances to every centre, four centres side by side (four independent
-// chains of additions keep the units busy; each is still the sum in feature order), each
-// handed to ACTION(distances, centre).
+// The block's dot products with the centres at c0 … c3, into a0 … a3: four independent chains
+// of additions keep the units busy, each still the sum in feature order.
+#define FOUR_DOTS(c0, c1, c2, c3)                                                                  \
+    VD a0, a1, a2, a3;                                                                             \
+    {                                                                                              \
+        VD v = xt[0];                                                                              \
+        a0 = v * SPLAT((c0)[0]), a1 = v * SPLAT((c1)[0]), a2 = v * SPLAT((c2)[0]), a3 = v * SPLAT((c3)[0]); \
+        for (intptr_t f = 1; f < d; f++) {                                                         \
+            v = xt[f];                                                                             \
+            a0 += v * SPLAT((c0)[f]);                                                              \
+            a1 += v * SPLAT((c1)[f]);                                                              \
+            a2 += v * SPLAT((c2)[f]);                                                              \
+            a3 += v * SPLAT((c3)[f]);                                                              \
+        }                                                                                          \
+    }
+
+// The block's squared distances to every centre, four centres side by side, each handed to
+// ACTION(distances, centre).
 #define EACH_CENTRE(ACTION)                                                                        \
     {                                                                                              \
         intptr_t c = 0;                                                                            \
         for (; c + 4 <= k; c += 4) {                                                               \
             const double *c0 = centers + c * d, *c1 = c0 + d, *c2 = c1 + d, *c3 = c2 + d;          \
-            VD v = xt[0];                                                                          \
-            VD a0 = v * SPLAT(c0[0]), a1 = v * SPLAT(c1[0]), a2 = v * SPLAT(c2[0]), a3 = v * SPLAT(c3[0]); \
-            for (intptr_t f = 1; f < d; f++) {                                                     \
-                v = xt[f];                                                                         \
-                a0 += v * SPLAT(c0[f]);                                                            \
-                a1 += v * SPLAT(c1[f]);                                                            \
-                a2 += v * SPLAT(c2[f]);                                                            \
-                a3 += v * SPLAT(c3[f]);                                                            \
-            }                                                                                      \
+            FOUR_DOTS(c0, c1, c2, c3)                                                              \
             ACTION(FINISH(a0, center_norms[c]), c);                                                \
             ACTION(FINISH(a1, center_norms[c + 1]), c + 1);                                        \
             ACTION(FINISH(a2, center_norms[c + 2]), c + 2);                                        \
@@ -368,6 +375,158 @@ typedef long long v8l __attribute__((vector_size(64)));
     totals4[2] = (a2[0] + a2[1]) + (a2[2] + a2[3]);                                                \
     totals4[3] = (a3[0] + a3[1]) + (a3[2] + a3[3]);
 
+// k-means++'s pass (`seglab_plus_plus_pass`) over consecutive blocks of W rows: the rows are
+// read in order, so the hardware streams them, and a block is loaded only when one of its rows
+// is above its threshold (for the fold, then for the candidates). Every row of a loaded block
+// gets its distances: a row at or below its threshold would keep its closest distance anyway
+// (the caller's thresholds guarantee that), so the results are the same bits as computing
+// only the rows above. A loaded block is scored whichever rows made it load: a row at or
+// below its thresholds keeps its closest distance. `xt` holds the block's rows, feature-major;
+// d is 8 or the features. Lanes past the last row (a partial block) repeat it and are never
+// stored.
+// Whether a lane is above its owner's threshold in `t_` (NaN included).
+#define PLUS_PLUS_ANY_ABOVE(t_)                                                                    \
+    ({                                                                                             \
+        VD t4;                                                                                     \
+        for (int q = 0; q < W; q++) t4[q] = (t_)[own[q]];                                          \
+        __builtin_reduce_or(~(VL)(near <= t4)) != 0;                                               \
+    })
+// Four candidates' distances (the last one repeated past `trials`) kept where below the closest
+// distance, and each row's four added to s_, row after row: the lanes transposed by ROWS_OF_4.
+#define PLUS_PLUS_SCORE_GROUP(g_, s_)                                                              \
+    {                                                                                              \
+        const double *c0 = candidates + (g_) * d;                                                  \
+        const double *c1 = candidates + ((g_) + 1 < trials ? (g_) + 1 : trials - 1) * d;           \
+        const double *c2 = candidates + ((g_) + 2 < trials ? (g_) + 2 : trials - 1) * d;           \
+        const double *c3 = candidates + ((g_) + 3 < trials ? (g_) + 3 : trials - 1) * d;           \
+        FOUR_DOTS(c0, c1, c2, c3)                                                                  \
+        a0 = FINISH(a0, candidate_norms[(c0 - candidates) / d]);                                   \
+        a1 = FINISH(a1, candidate_norms[(c1 - candidates) / d]);                                   \
+        a2 = FINISH(a2, candidate_norms[(c2 - candidates) / d]);                                   \
+        a3 = FINISH(a3, candidate_norms[(c3 - candidates) / d]);                                   \
+        a0 = SELECT(a0 < near, a0, near);                                                          \
+        a1 = SELECT(a1 < near, a1, near);                                                          \
+        a2 = SELECT(a2 < near, a2, near);                                                          \
+        a3 = SELECT(a3 < near, a3, near);                                                          \
+        if (valid == W) {                                                                          \
+            ROWS_OF_4(a0, a1, a2, a3, s_)                                                          \
+        } else {                                                                                   \
+            for (int q = 0; q < valid; q++) s_ += (v4d){a0[q], a1[q], a2[q], a3[q]};               \
+        }                                                                                          \
+    }
+#define PLUS_PLUS_BLOCKS(dims_, XT_BEGIN, XT_END)                                                  \
+    {                                                                                              \
+        const intptr_t d = (dims_);                                                                \
+        XT_BEGIN                                                                                   \
+        for (intptr_t j = 0; j < count; j += W) {                                                  \
+            const int valid = count - j < W ? (int)(count - j) : W;                                \
+            const intptr_t base = first + j;                                                       \
+            VD near, n4;                                                                           \
+            int32_t own[W];                                                                        \
+            const double *p[W];                                                                    \
+            for (int q = 0; q < W; q++) p[q] = x + (base + (q < valid ? q : valid - 1)) * d;       \
+            if (valid == W) {                                                                      \
+                memcpy(&near, closest + base, sizeof near);                                        \
+                memcpy(&n4, x_norms + base, sizeof n4);                                            \
+                memcpy(own, owner + base, sizeof own);                                             \
+            } else {                                                                               \
+                for (int q = 0; q < W; q++) {                                                      \
+                    intptr_t r_ = base + (q < valid ? q : valid - 1);                              \
+                    near[q] = closest[r_];                                                         \
+                    n4[q] = x_norms[r_];                                                           \
+                    own[q] = owner[r_];                                                            \
+                }                                                                                  \
+            }                                                                                      \
+            /* Without a row above the fold's thresholds, near and own stay as they are. */          \
+            const int fold_here = fold_center && PLUS_PLUS_ANY_ABOVE(fold_thresholds);             \
+            if (fold_here || (trials > 0 && PLUS_PLUS_ANY_ABOVE(thresholds))) {                    \
+                GATHER_ROWS(p)                                                                     \
+                if (fold_here) {                                                                   \
+                    VD a0 = xt[0] * SPLAT(fold_center[0]);                                         \
+                    for (intptr_t f = 1; f < d; f++) a0 += xt[f] * SPLAT(fold_center[f]);          \
+                    a0 = FINISH(a0, fold_norm);                                                    \
+                    VL take = a0 < near;                                                           \
+                    near = SELECT(take, a0, near);                                                 \
+                    for (int q = 0; q < W; q++) own[q] = take[q] ? fold_index : own[q];            \
+                    if (valid == W) {                                                              \
+                        memcpy(closest + base, &near, sizeof near);                                \
+                        memcpy(owner + base, own, sizeof own);                                     \
+                    } else {                                                                       \
+                        for (int q = 0; q < valid; q++) {                                          \
+                            closest[base + q] = near[q];                                           \
+                            owner[base + q] = own[q];                                              \
+                        }                                                                          \
+                    }                                                                              \
+                }                                                                                  \
+                listed += trials > 0 ? valid : 0;                                                  \
+                for (intptr_t g = 0; g < trials; g += 4) {                                         \
+                    v4d s_ = sums4[g / 4];                                                         \
+                    PLUS_PLUS_SCORE_GROUP(g, s_)                                                   \
+                    sums4[g / 4] = s_;                                                             \
+                }                                                                                  \
+            } else {                                                                               \
+                for (intptr_t g = 0; g < trials; g += 4) {                                         \
+                    v4d s_ = sums4[g / 4];                                                         \
+                    for (int q = 0; q < valid; q++) s_ += SPLAT4(near[q]);                         \
+                    sums4[g / 4] = s_;                                                             \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        XT_END                                                                                     \
+    }
+// Rows 0 … W − 1 of four vectors (lane q is row q) as four-lane vectors {a0[q], a1[q], a2[q],
+// a3[q]}, added to s_ in row order.
+#define ROWS_OF_4_W4(a0, a1, a2, a3, s_)                                                           \
+    {                                                                                              \
+        v4d e01 = __builtin_shufflevector(a0, a1, 0, 4, 2, 6), o01 = __builtin_shufflevector(a0, a1, 1, 5, 3, 7); \
+        v4d e23 = __builtin_shufflevector(a2, a3, 0, 4, 2, 6), o23 = __builtin_shufflevector(a2, a3, 1, 5, 3, 7); \
+        s_ += __builtin_shufflevector(e01, e23, 0, 1, 4, 5);                                       \
+        s_ += __builtin_shufflevector(o01, o23, 0, 1, 4, 5);                                       \
+        s_ += __builtin_shufflevector(e01, e23, 2, 3, 6, 7);                                       \
+        s_ += __builtin_shufflevector(o01, o23, 2, 3, 6, 7);                                       \
+    }
+#define ROWS_OF_4_W8(a0, a1, a2, a3, s_)                                                           \
+    {                                                                                              \
+        v8d e01 = __builtin_shufflevector(a0, a1, 0, 8, 2, 10, 4, 12, 6, 14);                      \
+        v8d o01 = __builtin_shufflevector(a0, a1, 1, 9, 3, 11, 5, 13, 7, 15);                      \
+        v8d e23 = __builtin_shufflevector(a2, a3, 0, 8, 2, 10, 4, 12, 6, 14);                      \
+        v8d o23 = __builtin_shufflevector(a2, a3, 1, 9, 3, 11, 5, 13, 7, 15);                      \
+        v8d r02 = __builtin_shufflevector(e01, e23, 0, 1, 8, 9, 2, 3, 10, 11);                     \
+        v8d r13 = __builtin_shufflevector(o01, o23, 0, 1, 8, 9, 2, 3, 10, 11);                     \
+        v8d r46 = __builtin_shufflevector(e01, e23, 4, 5, 12, 13, 6, 7, 14, 15);                   \
+        v8d r57 = __builtin_shufflevector(o01, o23, 4, 5, 12, 13, 6, 7, 14, 15);                   \
+        s_ += LOW4(r02);                                                                           \
+        s_ += LOW4(r13);                                                                           \
+        s_ += HIGH4(r02);                                                                          \
+        s_ += HIGH4(r13);                                                                          \
+        s_ += LOW4(r46);                                                                           \
+        s_ += LOW4(r57);                                                                           \
+        s_ += HIGH4(r46);                                                                          \
+        s_ += HIGH4(r57);                                                                          \
+    }
+#define XT_FIXED VD xt[8];
+#define XT_NONE
+#define PLUS_PLUS_BODY                                                                             \
+    {                                                                                              \
+        intptr_t listed = 0;                                                                       \
+        /* Per four candidates, their sums side by side (each still in row order). */             \
+        v4d sums4[trials > 0 ? (trials + 3) / 4 : 1];                                              \
+        for (intptr_t g = 0; g < trials; g += 4)                                                   \
+            for (int u = 0; u < 4; u++) sums4[g / 4][u] = potentials[g + u < trials ? g + u : trials - 1]; \
+        if (dims == 8) PLUS_PLUS_BLOCKS(8, XT_FIXED, XT_NONE)                                      \
+        else PLUS_PLUS_BLOCKS(dims, SCRATCH_BEGIN, SCRATCH_END)                                    \
+        for (intptr_t t = 0; t < trials; t++) potentials[t] = sums4[t / 4][t % 4];                 \
+        return listed;                                                                             \
+    }
+#define PLUS_PLUS_PARAMETERS                                                                       \
+    const double *x, const double *x_norms, intptr_t dims, intptr_t first, intptr_t count, double *closest, \
+        int32_t *owner, const double *fold_center, double fold_norm, const double *fold_thresholds,  \
+        int32_t fold_index, const double *candidates, const double *candidate_norms, intptr_t trials, \
+        const double *thresholds, double *potentials
+#define PLUS_PLUS_ARGUMENTS                                                                        \
+    x, x_norms, dims, first, count, closest, owner, fold_center, fold_norm, fold_thresholds, fold_index, \
+        candidates, candidate_norms, trials, thresholds, potentials
+
 typedef float v4f __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));
 typedef int v4i __attribute__((vector_size(16)));
@@ -390,6 +549,8 @@ typedef int v8i __attribute__((vector_size(32)));
 #define MAX MAX_BASELINE
 static void nearest_two_baseline(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 static void distances_baseline(DISTANCES_PARAMETERS) DISTANCES_BODY
+#define ROWS_OF_4 ROWS_OF_4_W4
+static intptr_t plus_plus_baseline(PLUS_PLUS_PARAMETERS) PLUS_PLUS_BODY
 static intptr_t new_bounds_baseline(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
 static void four_rows_baseline(FOUR_ROWS_PARAMETERS) {
     v4d a0 = SPLAT4(0.0), a1 = a0, a2 = a0, a3 = a0;
@@ -403,6 +564,7 @@ static void four_rows_baseline(FOUR_ROWS_PARAMETERS) {
 #define MAX MAX_AVX2
 __attribute__((target("avx2"))) static void nearest_two_avx2(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx2"))) static void distances_avx2(DISTANCES_PARAMETERS) DISTANCES_BODY
+__attribute__((target("avx2"))) static intptr_t plus_plus_avx2(PLUS_PLUS_PARAMETERS) PLUS_PLUS_BODY
 __attribute__((target("avx2"))) static intptr_t new_bounds_avx2(NEW_BOUNDS_PARAMETERS) NEW_BOUNDS_BODY
 __attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS) {
     v4d a0 = SPLAT4(0.0), a1 = a0, a2 = a0, a3 = a0;
@@ -440,6 +602,10 @@ __attribute__((target("avx2"))) static void four_rows_avx2(FOUR_ROWS_PARAMETERS)
 #define MAX MAX_AVX512
 __attribute__((target("avx512f"))) static void nearest_two_avx512(NEAREST_TWO_PARAMETERS) NEAREST_TWO_BODY
 __attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAMETERS) DISTANCES_BODY
+#undef ROWS_OF_4
+#define ROWS_OF_4 ROWS_OF_4_W8
+__attribute__((target("avx512f"))) static intptr_t plus_plus_avx512(PLUS_PLUS_PARAMETERS) PLUS_PLUS_BODY
+#undef ROWS_OF_4
 // Eight rows' labels and bound pairs scattered at once, their old labels gathered; only the
 // rows whose label changed mark their clusters one by one. The last rows as at the AVX2 level.
 __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) {
@@ -628,30 +794,4 @@ void seglab_four_rows(FOUR_ROWS_PARAMETERS) { AT_LEVEL(four_rows)(FOUR_ROWS_ARGU
 
 intptr_t seglab_new_bounds(NEW_BOUNDS_PARAMETERS) { return m > 0 ? AT_LEVEL(new_bounds)(NEW_BOUNDS_ARGUMENTS) : 0; }
 
-// Four candidates side by side, one lane each: four independent chains of additions, each
-// still the sum in row order. A row is listed when it is the next entry of the list; a lane
-// past the last candidate repeats it and is not stored.
-void seglab_listed_potentials(const double *closest, intptr_t first, intptr_t count, const intptr_t *listed,
-                              intptr_t m, const double *distances, intptr_t trials, double *sums) {
-    for (intptr_t g = 0; g < trials; g += 4) {
-        const double *run[4];
-        for (int q = 0; q < 4; q++) run[q] = distances + (g + q < trials ? g + q : trials - 1) * m;
-        v4d s = SPLAT4(0.0);
-        if (m == 0) {
-            for (intptr_t i = first; i < first + count; i++) s += SPLAT4(closest[i]);
-        } else {
-            intptr_t j = 0;
-            for (intptr_t i = first; i < first + count; i++) {
-                v4d c = SPLAT4(closest[i]);
-                // The next listed row, or the last one again (already passed) past the end.
-                intptr_t slot = j < m ? j : m - 1;
-                long long hit = -(long long)(listed[slot] == i);
-                v4d v = {run[0][slot], run[1][slot], run[2][slot], run[3][slot]};
-                v4l take = (v < c) & SPLATL4(hit);
-                s += (v4d)(((v4l)v & take) | ((v4l)c & ~take));
-                j -= hit;
-            }
-        }
-        for (int q = 0; q < 4 && g + q < trials; q++) sums[g + q] = s[q];
-    }
-}
+intptr_t seglab_plus_plus_pass(PLUS_PLUS_PARAMETERS) { return AT_LEVEL(plus_plus)(PLUS_PLUS_ARGUMENTS); }

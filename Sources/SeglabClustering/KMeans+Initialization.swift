@@ -15,8 +15,8 @@ extension KMeans {
     }
 
     /// `kMeansPlusPlusIndices`, also counting in `listedRows` the rows whose distances to the
-    /// candidates were computed, summed over the centres after the first (the others were
-    /// decided by the triangle inequality; tests check that it decides some).
+    /// candidates were computed, summed over the centres after the first (the others were in
+    /// blocks the triangle inequality decided; tests check that it decides some).
     ///
     /// Exact, with the triangle inequality (as in Raff, "Exact acceleration of K-Means++ and
     /// K-Means‖", 2021): a row whose distance to its nearest chosen centre a is D̃ (computed)
@@ -24,46 +24,43 @@ extension KMeans {
     /// computed squared distance (`Bound.squaredDistanceError`): then ‖x − c‖ ≥ ‖a − c‖ −
     /// ‖x − a‖ ≥ √(D̃ + E), so c's computed distance is at least D̃, and min(D̃, distance) —
     /// all that the potentials and the nearest-centre distances take from it — is D̃ without
-    /// computing it. Only the other rows are read from memory and go through the kernel, so
-    /// every potential, draw and choice is the plain algorithm's to the bit.
+    /// computing it. Computed or not, the result is the same, so every potential, draw and
+    /// choice is the plain algorithm's to the bit.
     ///
     /// Per centre: the draws are located by the potential's chunk sums (`firstIndices`: the
-    /// rows numpy's `cumsum` and `searchsorted` give); the candidates are scored chunk by chunk,
-    /// the listed rows' distances kept; the chosen one's are folded into a chunk's
-    /// nearest-centre distances when the chunk is next read.
+    /// rows numpy's `cumsum` and `searchsorted` give); the candidates are scored chunk by chunk
+    /// (`Kernels.plusPlusPass`), the rows read in order a block at a time, a block skipped when
+    /// the triangle inequality decides all its rows; the chosen one is folded into a chunk's
+    /// nearest-centre distances when the chunk is next read, its distances computed again in
+    /// that pass (cheaper than keeping every row's distances to every candidate until then).
     func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar,
                                listedRows: inout Int) -> [Int] {
         let n = x.rows, d = x.cols
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
-        // Each row's distance to the first centre, and per chunk their sum over its rows in
-        // order (the potential is the chunks' sum in chunk order).
-        let firstCenter = PackedCenters(x.selectingRows(chosen))
         let closest = UnsafeMutablePointer<Double>.allocate(capacity: n)
         // The position in `chosen` of the centre each row's `closest` is the distance to.
         let owner = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         owner.initialize(repeating: 0, count: n)
-        // Per chunk, from its first row on: the rows listed, and their distances to the
-        // candidates (one run of the list's length per candidate). Never initialised: only
-        // what a pass writes is read.
-        let listed = UnsafeMutablePointer<Int>.allocate(capacity: n)
-        let listedDistances = UnsafeMutablePointer<Double>.allocate(capacity: trials * n)
         let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
         let folded = UnsafeMutablePointer<Bool>.allocate(capacity: chunks.count)
         folded.initialize(repeating: true, count: chunks.count)
         defer {
             closest.deallocate()
             owner.deallocate()
-            listed.deallocate()
-            listedDistances.deallocate()
             folded.deallocate()
         }
+        // Each row's distance to the first centre (folded into +∞), and per chunk their sum over
+        // its rows in order (the same centre scored); the potential is the chunks' sum in chunk
+        // order. No threshold decides anything yet.
+        let firstCenter = PackedCenters(x.selectingRows(chosen))
+        let first = PlusPlusFold(candidates: firstCenter, trial: 0, position: 0, thresholds: [-.infinity])
         var chunkSums = x.storage.withUnsafeBufferPointer { xs in
             xNorms.withUnsafeBufferPointer { ns in
                 Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> Double in
-                    firstCenter.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                          into: closest + rows.lowerBound, stride: n)
-                    return rows.reduce(0.0) { $0 + closest[$1] }
+                    (closest + rows.lowerBound).initialize(repeating: .infinity, count: rows.count)
+                    return Kernels.plusPlusPass(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, closest: closest,
+                                                owner: owner, fold: first, score: (firstCenter, [-.infinity])).potentials[0]
                 }
             }
         }
@@ -71,76 +68,59 @@ extension KMeans {
         // Centres are rows, so max‖x‖ bounds max‖c‖ too.
         let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
         let error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(2 * rowNormBound))
-        // The last chosen candidate (its trial, its position in `chosen`, each chunk's count of
-        // listed rows), folded into a chunk's `closest` and `owner` only when the chunk is read
-        // next, by a draw or by the next scoring: the pass that lists the chunk's rows again
-        // folds it first, with the chunk's rows in cache.
-        var pending: (trial: Int, owner: Int32, listed: [Int])?
-        func fold(_ chunk: Int) {
-            guard let p = pending, !folded[chunk] else { return }
-            folded[chunk] = true
-            let start = chunks[chunk].lowerBound, m = p.listed[chunk]
-            let list = listed + start, out = listedDistances + trials * start + p.trial * m
-            // A listed row takes the chosen candidate's distance when strictly closer. Masks,
-            // not a branch (the compiler makes one of a select before a store): whether the row
-            // comes nearer is a coin toss.
-            for j in 0 ..< m {
-                let i = list[j], v = out[j], old = closest[i]
-                let take = 0 &- UInt64(unsafeBitCast(v < old, to: UInt8.self))
-                closest[i] = Double(bitPattern: (v.bitPattern & take) | (old.bitPattern & ~take))
-                owner[i] = (p.owner & Int32(truncatingIfNeeded: take)) | (owner[i] & ~Int32(truncatingIfNeeded: take))
-            }
-        }
-        for step in 1 ..< k {
-            let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
-            let candidates = Self.firstIndices(in: UnsafeBufferPointer(start: closest, count: n), chunkSums: chunkSums,
-                                               chunkSize: Kernels.rowChunk, reaching: targets, prepare: fold)
-            let packed = PackedCenters(x.selectingRows(candidates))
-            let decided = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
-            // Per chunk: per candidate Σ min(closest, distance) over its rows in row order, and
-            // how many rows it listed.
-            let scored = x.storage.withUnsafeBufferPointer { xs in
-                xNorms.withUnsafeBufferPointer { ns in
-                    decided.withUnsafeBufferPointer { tb in
-                        Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (potentials: [Double], listed: Int) in
-                            fold(rows.lowerBound / Kernels.rowChunk)
-                            let list = listed + rows.lowerBound
-                            var m = 0
-                            // Branch-free: whether a row is decided is close to a coin toss.
-                            for i in rows {
-                                list[m] = i
-                                m += closest[i] <= tb[Int(owner[i])] ? 0 : 1
-                            }
-                            let out = listedDistances + trials * rows.lowerBound
-                            packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: list, count: m,
-                                             into: out, stride: m)
-                            return (Kernels.listedPotentials(closest: closest, rows: rows, listed: list, count: m,
-                                                             distances: out, trials: trials), m)
-                        }
+        // The last chosen candidate, folded into a chunk's `closest` and `owner` only when the
+        // chunk is read next, by a draw or by the next scoring (which folds it first, block by
+        // block, with the rows in cache).
+        var pending: PlusPlusFold?
+        x.storage.withUnsafeBufferPointer { xs in
+            xNorms.withUnsafeBufferPointer { ns in
+                let (xp, np) = (xs.baseAddress!, ns.baseAddress!)
+                func fold(_ chunk: Int) {
+                    guard !folded[chunk] else { return }
+                    folded[chunk] = true
+                    _ = Kernels.plusPlusPass(xp, xNorms: np, rows: chunks[chunk], closest: closest, owner: owner,
+                                             fold: pending, score: nil)
+                }
+                for step in 1 ..< k {
+                    let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
+                    let candidates = Self.firstIndices(in: UnsafeBufferPointer(start: closest, count: n), chunkSums: chunkSums,
+                                                       chunkSize: Kernels.rowChunk, reaching: targets, prepare: fold)
+                    let packed = PackedCenters(x.selectingRows(candidates))
+                    let thresholds = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
+                    let listing = thresholds.map { $0.min()! }
+                    // Per chunk: per candidate Σ min(closest, distance) over its rows in row
+                    // order, and how many rows it listed.
+                    let scored = Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
+                        let chunk = rows.lowerBound / Kernels.rowChunk
+                        let unfolded = !folded[chunk]
+                        folded[chunk] = true
+                        return Kernels.plusPlusPass(xp, xNorms: np, rows: rows, closest: closest, owner: owner,
+                                                    fold: unfolded ? pending : nil, score: (packed, listing))
                     }
+                    var pots = [Double](repeating: 0, count: trials)
+                    for chunk in scored {
+                        for t in 0 ..< trials { pots[t] += chunk.potentials[t] }
+                        listedRows += chunk.listed
+                    }
+                    var best = 0
+                    for t in 1 ..< trials where pots[t] < pots[best] { best = t }
+                    chosen.append(candidates[best])
+                    potential = pots[best]
+                    chunkSums = scored.map { $0.potentials[best] }
+                    pending = PlusPlusFold(candidates: packed, trial: best, position: Int32(step),
+                                           thresholds: thresholds.map { $0[best] })
+                    folded.update(repeating: false, count: chunks.count)
                 }
             }
-            var pots = [Double](repeating: 0, count: trials)
-            for chunk in scored {
-                for t in 0 ..< trials { pots[t] += chunk.potentials[t] }
-                listedRows += chunk.listed
-            }
-            var best = 0
-            for t in 1 ..< trials where pots[t] < pots[best] { best = t }
-            chosen.append(candidates[best])
-            potential = pots[best]
-            chunkSums = scored.map { $0.potentials[best] }
-            pending = (best, Int32(step), scored.map(\.listed))
-            folded.update(repeating: false, count: chunks.count)
         }
         return chosen
     }
 
-    /// Per chosen centre a (by position in `centers`, rows of `x`): a row nearest to a with
-    /// squared distance at most this is nearer to a than to every candidate, computed
-    /// distances included: min over candidates c of ‖a − c‖²/4 − E, rounded down (−∞ and NaN
-    /// decide nothing).
-    static func decidedThresholds(_ x: Matrix, centers: [Int], candidates: [Int], error: Double) -> [Double] {
+    /// Per chosen centre a (by position in `centers`, rows of `x`) and candidate c: a row
+    /// nearest to a with squared distance at most this cannot come strictly nearer to c, its
+    /// computed distance included: ‖a − c‖²/4 − E, rounded down (−∞ when not a number, which
+    /// decides nothing).
+    static func decidedThresholds(_ x: Matrix, centers: [Int], candidates: [Int], error: Double) -> [[Double]] {
         let d = x.cols
         // A computed sum of d squared differences is within (d + 2)·2⁻⁵³ of the true one,
         // relatively: (d + 4)·2⁻⁵⁰ is ample.
@@ -149,8 +129,9 @@ extension KMeans {
             centers.map { a in
                 candidates.map { c in
                     let sum = Kernels.differencedSquaredDistance(xs.baseAddress! + a * d, xs.baseAddress! + c * d, count: d)
-                    return Bound.down(Bound.down(Bound.down(sum * shrink) * 0.25) - error)
-                }.min()!
+                    let threshold = Bound.down(Bound.down(Bound.down(sum * shrink) * 0.25) - error)
+                    return threshold.isNaN ? -.infinity : threshold
+                }
             }
         }
     }

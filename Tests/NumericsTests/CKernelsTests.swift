@@ -110,6 +110,56 @@ final class CKernelsTests: XCTestCase {
         }
     }
 
+    /// k-means++'s pass (`Kernels.plusPlusPass`) at every level, over a range that starts and
+    /// ends inside blocks: with thresholds that decide nothing, the fold takes a distance when
+    /// strictly smaller (owner with it) and each candidate's score is Σ min(closest, distance) in
+    /// row order, to the formula's bits; with thresholds that decide every row, nothing is read
+    /// and the scores are Σ closest. Five candidates make a partial group of four.
+    func testPlusPlusPassAtEveryLevel() {
+        for (name, x, centers) in Self.cases() where centers.rows >= 2 {
+            let n = x.rows, k = centers.rows
+            let xn = Kernels.rowSquaredNorms(x), cn = Kernels.rowSquaredNorms(centers)
+            let candidates = centers.selectingRows(Array(1 ..< min(k, 6))), trials = candidates.rows
+            let packed = PackedCenters(candidates), fold = PackedCenters(centers.selectingRows([0]))
+            var rng = Xoshiro256StarStar(seed: UInt64(n + 7))
+            // Closest distances around the rows' own, ties with the fold included.
+            let start = (0 ..< n).map { i -> Double in
+                let own = Self.squaredDistance(x, i, centers, 0, xn[i], cn[0])
+                return [own, own * 2, own / 2, 0][rng.nextInt(below: 4)]
+            }
+            let rows = min(3, n - 1) ..< max(n - 2, min(3, n - 1) + 1)
+            for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                KernelLevel.use(level)
+                for decideNothing in [true, false] {
+                    let threshold: Double = decideNothing ? -.infinity : .infinity
+                    var closest = start, owner = [Int32](repeating: 1, count: n)
+                    let scored = x.storage.withUnsafeBufferPointer { xs in
+                        Kernels.plusPlusPass(xs.baseAddress!, xNorms: xn, rows: rows, closest: &closest, owner: &owner,
+                                             fold: PlusPlusFold(candidates: fold, trial: 0, position: 7, thresholds: [threshold, threshold]),
+                                             score: (packed, [threshold, threshold, threshold, threshold, threshold, threshold, threshold, threshold]))
+                    }
+                    var expectedClosest = start, expectedOwner = [Int32](repeating: 1, count: n)
+                    var sums = [Double](repeating: 0, count: trials)
+                    for i in rows {
+                        if decideNothing {
+                            let v = Self.squaredDistance(x, i, centers, 0, xn[i], cn[0])
+                            if v < expectedClosest[i] { (expectedClosest[i], expectedOwner[i]) = (v, 7) }
+                        }
+                        for t in 0 ..< trials {
+                            let v = decideNothing ? Self.squaredDistance(x, i, candidates, t, xn[i], cn[t + 1]) : .infinity
+                            sums[t] += v < expectedClosest[i] ? v : expectedClosest[i]
+                        }
+                    }
+                    let what = "\(name) \(level.name) \(decideNothing ? "computed" : "decided")"
+                    XCTAssertEqual(closest.map(\.bitPattern), expectedClosest.map(\.bitPattern), what)
+                    XCTAssertEqual(owner, expectedOwner, what)
+                    XCTAssertEqual(scored.potentials.map(\.bitPattern), sums.map(\.bitPattern), what)
+                    XCTAssertEqual(scored.listed, decideNothing ? rows.count : 0, what)
+                }
+            }
+        }
+    }
+
     /// The bounds test (`Kernels.undecidedRows`) at every level lists exactly the rows a scalar
     /// loop finds undecided, in order: equal values are not above, NaN thresholds decide nothing.
     func testBoundsTestAtEveryLevel() {

@@ -21,12 +21,25 @@ void seglab_distances(const double *x, const double *x_norms, const intptr_t *ro
                       intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,
                       intptr_t stride);
 
-/// For each of `trials` candidates t: Σ min(closest[i], distance of t to row i) over rows
-/// first ≤ i < first + count in row order, into sums[t], where only the `m` rows in `listed`
-/// (ascending, within the range) have distances, `distances[t * m + j]` for `listed[j]`; every
-/// other row contributes closest[i] (k-means++: the rows no candidate can come nearer to).
-void seglab_listed_potentials(const double *closest, intptr_t first, intptr_t count, const intptr_t *listed,
-                              intptr_t m, const double *distances, intptr_t trials, double *sums);
+/// One k-means++ pass over rows first ≤ i < first + count, read in order, a block of rows at a
+/// time. `closest[i]` is row i's squared distance to its nearest chosen centre so far and
+/// `owner[i]` that centre's position among the chosen ones.
+///
+/// First, when `fold_center` is not null, the centre just chosen (squared norm `fold_norm`,
+/// position `fold_index`) is folded in: a row takes its distance to it, and the new owner, when
+/// strictly smaller. Then, when `trials` > 0, the candidates (`trials` × d, squared norms
+/// `candidate_norms`) are scored: Σ min(closest[i], distance of t to row i) over the rows in row
+/// order is added to `potentials[t]`.
+///
+/// A row at or below `fold_thresholds[owner[i]]` must not be able to come strictly nearer to the
+/// folded centre, nor one at or below `thresholds[owner[i]]` to any candidate (NaN thresholds
+/// decide nothing): a block whose rows are all at or below is not read, and the results are
+/// those of computing every distance. Returns how many rows were read for the candidates.
+intptr_t seglab_plus_plus_pass(const double *x, const double *x_norms, intptr_t d, intptr_t first, intptr_t count,
+                               double *closest, int32_t *owner, const double *fold_center, double fold_norm,
+                               const double *fold_thresholds, int32_t fold_index, const double *candidates,
+                               const double *candidate_norms, intptr_t trials, const double *thresholds,
+                               double *potentials);
 
 /// The bounded K-Means step's new bounds for the `m` rows listed in `rows`, which
 /// `seglab_nearest_two` gave the labels `found`, nearest squared distances `best` and second
