@@ -172,10 +172,14 @@ typedef long long v8l __attribute__((vector_size(64)));
     VD *xt = d <= STACK_FEATURES ? stack_xt : aligned_alloc(sizeof(VD), (size_t)d * sizeof(VD));
 #define SCRATCH_END                                                                                \
     if (xt != stack_xt) free(xt);
+// Eight features: a fixed array, which the compiler keeps in registers.
+#define XT_FIXED VD xt[8];
+#define XT_NONE
 
-#define NEAREST_TWO_BODY                                                                           \
+#define NEAREST_TWO_BLOCKS(dims_, XT_BEGIN, XT_END)                                                \
     {                                                                                              \
-        SCRATCH_BEGIN                                                                              \
+        const intptr_t d = (dims_);                                                                \
+        XT_BEGIN                                                                                   \
         for (intptr_t j = 0; j < m; j += W) {                                                      \
             for (int q = 0; q < W && j + AHEAD * W + q < m; q++) {                                 \
                 const double *ahead = x + rows[j + AHEAD * W + q] * d;                             \
@@ -186,13 +190,26 @@ typedef long long v8l __attribute__((vector_size(64)));
             VD b1 = SPLAT(__builtin_inf()), b2 = b1;                                               \
             VL index = SPLATL(0);                                                                  \
             EACH_CENTRE(KEEP_TWO)                                                                  \
-            for (int q = 0; q < W && j + q < m; q++) {                                             \
-                labels[j + q] = (int32_t)index[q];                                                 \
-                best[j + q] = b1[q];                                                               \
-                second[j + q] = b2[q];                                                             \
+            if (j + W <= m) {                                                                      \
+                VI found = __builtin_convertvector(index, VI);                                     \
+                memcpy(labels + j, &found, sizeof found);                                          \
+                memcpy(best + j, &b1, sizeof b1);                                                  \
+                memcpy(second + j, &b2, sizeof b2);                                                \
+            } else {                                                                               \
+                for (int q = 0; j + q < m; q++) {                                                  \
+                    labels[j + q] = (int32_t)index[q];                                             \
+                    best[j + q] = b1[q];                                                           \
+                    second[j + q] = b2[q];                                                         \
+                }                                                                                  \
             }                                                                                      \
         }                                                                                          \
-        SCRATCH_END                                                                                \
+        XT_END                                                                                     \
+    }
+// Eight features (the RFM sets) compiled on their own: the block's rows stay in registers.
+#define NEAREST_TWO_BODY                                                                           \
+    {                                                                                              \
+        if (dims == 8) NEAREST_TWO_BLOCKS(8, XT_FIXED, XT_NONE)                                    \
+        else NEAREST_TWO_BLOCKS(dims, SCRATCH_BEGIN, SCRATCH_END)                                  \
     }
 // The listed row in lane q (the last one again past the end of the list).
 #define LISTED(q) rows[j + (q) < m ? j + (q) : m - 1]
@@ -231,10 +248,10 @@ typedef long long v8l __attribute__((vector_size(64)));
     (rows ? rows[j + (q) < count ? j + (q) : count - 1] : first + (j + (q) < count ? j + (q) : count - 1))
 
 #define NEAREST_TWO_PARAMETERS                                                                     \
-    const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t d,          \
+    const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t dims,          \
         const double *centers, const double *center_norms, intptr_t k, int32_t *labels, double *best, \
         double *second
-#define NEAREST_TWO_ARGUMENTS x, x_norms, rows, m, d, centers, center_norms, k, labels, best, second
+#define NEAREST_TWO_ARGUMENTS x, x_norms, rows, m, dims, centers, center_norms, k, labels, best, second
 #define DISTANCES_PARAMETERS                                                                       \
     const double *x, const double *x_norms, const intptr_t *rows, intptr_t first, intptr_t count,  \
         intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,    \
@@ -504,8 +521,6 @@ typedef long long v8l __attribute__((vector_size(64)));
         s_ += HIGH4(r46);                                                                          \
         s_ += HIGH4(r57);                                                                          \
     }
-#define XT_FIXED VD xt[8];
-#define XT_NONE
 #define PLUS_PLUS_BODY                                                                             \
     {                                                                                              \
         intptr_t listed = 0;                                                                       \
