@@ -86,6 +86,11 @@ typedef long long v8l __attribute__((vector_size(64)));
         }                                                                                          \
     }
 
+// The block's dot product with the centre at c0, into a0.
+#define ONE_DOT(c0)                                                                                \
+    VD a0 = xt[0] * SPLAT((c0)[0]);                                                                \
+    for (intptr_t f = 1; f < d; f++) a0 += xt[f] * SPLAT((c0)[f]);
+
 // The block's squared distances to every centre, four centres side by side, each handed to
 // ACTION(distances, centre).
 #define EACH_CENTRE(ACTION)                                                                        \
@@ -100,9 +105,7 @@ typedef long long v8l __attribute__((vector_size(64)));
             ACTION(FINISH(a3, center_norms[c + 3]), c + 3);                                        \
         }                                                                                          \
         for (; c < k; c++) {                                                                       \
-            const double *c0 = centers + c * d;                                                    \
-            VD a0 = xt[0] * SPLAT(c0[0]);                                                          \
-            for (intptr_t f = 1; f < d; f++) a0 += xt[f] * SPLAT(c0[f]);                           \
+            ONE_DOT(centers + c * d)                                                               \
             ACTION(FINISH(a0, center_norms[c]), c);                                                \
         }                                                                                          \
     }
@@ -397,10 +400,10 @@ typedef long long v8l __attribute__((vector_size(64)));
 // is above its threshold (for the fold, then for the candidates). Every row of a loaded block
 // gets its distances: a row at or below its threshold would keep its closest distance anyway
 // (the caller's thresholds guarantee that), so the results are the same bits as computing
-// only the rows above. A loaded block is scored whichever rows made it load: a row at or
-// below its thresholds keeps its closest distance. `xt` holds the block's rows, feature-major;
-// d is 8 or the features. Lanes past the last row (a partial block) repeat it and are never
-// stored.
+// only the rows above, and a loaded block is scored whichever rows made it load. `xt` holds
+// the block's rows, feature-major; d is 8 or the features. Lanes past the last row (a partial
+// block) repeat it and are never stored.
+
 // Whether a lane is above its owner's threshold in `t_` (NaN included).
 #define PLUS_PLUS_ANY_ABOVE(t_)                                                                    \
     ({                                                                                             \
@@ -412,15 +415,13 @@ typedef long long v8l __attribute__((vector_size(64)));
 // distance, and each row's four added to s_, row after row: the lanes transposed by ROWS_OF_4.
 #define PLUS_PLUS_SCORE_GROUP(g_, s_)                                                              \
     {                                                                                              \
-        const double *c0 = candidates + (g_) * d;                                                  \
-        const double *c1 = candidates + ((g_) + 1 < trials ? (g_) + 1 : trials - 1) * d;           \
-        const double *c2 = candidates + ((g_) + 2 < trials ? (g_) + 2 : trials - 1) * d;           \
-        const double *c3 = candidates + ((g_) + 3 < trials ? (g_) + 3 : trials - 1) * d;           \
-        FOUR_DOTS(c0, c1, c2, c3)                                                                  \
-        a0 = FINISH(a0, candidate_norms[(c0 - candidates) / d]);                                   \
-        a1 = FINISH(a1, candidate_norms[(c1 - candidates) / d]);                                   \
-        a2 = FINISH(a2, candidate_norms[(c2 - candidates) / d]);                                   \
-        a3 = FINISH(a3, candidate_norms[(c3 - candidates) / d]);                                   \
+        const intptr_t t0 = (g_), t1 = t0 + 1 < trials ? t0 + 1 : trials - 1;                       \
+        const intptr_t t2 = t0 + 2 < trials ? t0 + 2 : trials - 1, t3 = t0 + 3 < trials ? t0 + 3 : trials - 1; \
+        FOUR_DOTS(candidates + t0 * d, candidates + t1 * d, candidates + t2 * d, candidates + t3 * d) \
+        a0 = FINISH(a0, candidate_norms[t0]);                                                      \
+        a1 = FINISH(a1, candidate_norms[t1]);                                                      \
+        a2 = FINISH(a2, candidate_norms[t2]);                                                      \
+        a3 = FINISH(a3, candidate_norms[t3]);                                                      \
         a0 = SELECT(a0 < near, a0, near);                                                          \
         a1 = SELECT(a1 < near, a1, near);                                                          \
         a2 = SELECT(a2 < near, a2, near);                                                          \
@@ -459,8 +460,7 @@ typedef long long v8l __attribute__((vector_size(64)));
             if (fold_here || (trials > 0 && PLUS_PLUS_ANY_ABOVE(thresholds))) {                    \
                 GATHER_ROWS(p)                                                                     \
                 if (fold_here) {                                                                   \
-                    VD a0 = xt[0] * SPLAT(fold_center[0]);                                         \
-                    for (intptr_t f = 1; f < d; f++) a0 += xt[f] * SPLAT(fold_center[f]);          \
+                    ONE_DOT(fold_center)                                                           \
                     a0 = FINISH(a0, fold_norm);                                                    \
                     VL take = a0 < near;                                                           \
                     near = SELECT(take, a0, near);                                                 \

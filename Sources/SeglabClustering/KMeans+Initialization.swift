@@ -75,11 +75,16 @@ extension KMeans {
         x.storage.withUnsafeBufferPointer { xs in
             xNorms.withUnsafeBufferPointer { ns in
                 let (xp, np) = (xs.baseAddress!, ns.baseAddress!)
-                func fold(_ chunk: Int) {
-                    guard !folded[chunk] else { return }
+                // The fold a chunk still owes (nil once taken), taken by the pass that reads it.
+                func owedFold(_ chunk: Int) -> PlusPlusFold? {
+                    guard !folded[chunk] else { return nil }
                     folded[chunk] = true
+                    return pending
+                }
+                func fold(_ chunk: Int) {
+                    guard let owed = owedFold(chunk) else { return }
                     _ = Kernels.plusPlusPass(xp, xNorms: np, rows: chunks[chunk], closest: closest, owner: owner,
-                                             fold: pending, score: nil)
+                                             fold: owed, score: nil)
                 }
                 for step in 1 ..< k {
                     let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
@@ -91,11 +96,8 @@ extension KMeans {
                     // Per chunk: per candidate Σ min(closest, distance) over its rows in row
                     // order, and how many rows it listed.
                     let scored = Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
-                        let chunk = rows.lowerBound / Kernels.rowChunk
-                        let unfolded = !folded[chunk]
-                        folded[chunk] = true
-                        return Kernels.plusPlusPass(xp, xNorms: np, rows: rows, closest: closest, owner: owner,
-                                                    fold: unfolded ? pending : nil, score: (packed, listing))
+                        Kernels.plusPlusPass(xp, xNorms: np, rows: rows, closest: closest, owner: owner,
+                                             fold: owedFold(rows.lowerBound / Kernels.rowChunk), score: (packed, listing))
                     }
                     var pots = [Double](repeating: 0, count: trials)
                     for chunk in scored {

@@ -4,14 +4,16 @@ import CSeglabKernels
 /// distances: candidate `trial` of `candidates`, at `position` among the chosen centres. A row
 /// whose distance is at or below `thresholds[owner]` cannot come strictly closer to it.
 public struct PlusPlusFold: Sendable {
-    public let candidates: PackedCenters
-    public let trial: Int
-    public let position: Int32
-    public let thresholds: [Double]
+    /// The centre's coordinates and squared norm, as `candidates` holds them.
+    let center: [Double]
+    let norm: Double
+    let position: Int32
+    let thresholds: [Double]
 
     public init(candidates: PackedCenters, trial: Int, position: Int32, thresholds: [Double]) {
-        self.candidates = candidates
-        self.trial = trial
+        let d = candidates.dims
+        center = Array(candidates.centers[trial * d ..< (trial + 1) * d])
+        norm = candidates.centerNorms[trial]
         self.position = position
         self.thresholds = thresholds
     }
@@ -29,24 +31,15 @@ extension Kernels {
                                     closest: UnsafeMutablePointer<Double>, owner: UnsafeMutablePointer<Int32>,
                                     fold: PlusPlusFold?,
                                     score: (candidates: PackedCenters, thresholds: [Double])?) -> (potentials: [Double], listed: Int) {
-        let d = fold?.candidates.dims ?? score?.candidates.dims ?? 0
+        let d = fold?.center.count ?? score?.candidates.dims ?? 0
         let trials = score?.candidates.count ?? 0
         var potentials = [Double](repeating: 0, count: trials)
-        let empty = [Double]()
-        let foldCenters = fold?.candidates.centers ?? empty, foldNorm = fold.map { $0.candidates.centerNorms[$0.trial] } ?? 0
-        let listed = foldCenters.withUnsafeBufferPointer { fc in
-            (fold?.thresholds ?? empty).withUnsafeBufferPointer { ft in
-                (score?.candidates.centers ?? empty).withUnsafeBufferPointer { sc in
-                    (score?.candidates.centerNorms ?? empty).withUnsafeBufferPointer { sn in
-                        (score?.thresholds ?? empty).withUnsafeBufferPointer { st in
-                            seglab_plus_plus_pass(x, xNorms, d, rows.lowerBound, rows.count, closest, owner,
-                                                  fold.map { fc.baseAddress! + $0.trial * d }, foldNorm, ft.baseAddress,
-                                                  fold?.position ?? 0, sc.baseAddress, sn.baseAddress, trials,
-                                                  st.baseAddress, &potentials)
-                        }
-                    }
-                }
-            }
+        // The kernel reads the fold's arrays only with a fold, the candidates' only with trials.
+        let listed = (fold?.center ?? []).withUnsafeBufferPointer { center in
+            seglab_plus_plus_pass(x, xNorms, d, rows.lowerBound, rows.count, closest, owner,
+                                  fold == nil ? nil : center.baseAddress, fold?.norm ?? 0, fold?.thresholds ?? [],
+                                  fold?.position ?? 0, score?.candidates.centers ?? [], score?.candidates.centerNorms ?? [],
+                                  trials, score?.thresholds ?? [], &potentials)
         }
         return (potentials, listed)
     }
