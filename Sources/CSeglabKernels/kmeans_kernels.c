@@ -110,16 +110,21 @@ typedef long long v8l __attribute__((vector_size(64)));
         }                                                                                          \
     }
 
-// Rows `row(0) … row(W − 1)` of the block, feature-major into xt, their norms into n4.
+// The block's squared norms, as `Kernels.rowSquaredNorms` sums them (in feature order).
+#define ROW_NORMS                                                                                  \
+    n4 = xt[0] * xt[0];                                                                            \
+    for (intptr_t f = 1; f < d; f++) n4 += xt[f] * xt[f];
+
+// Rows `row(0) … row(W − 1)` of the block, feature-major into xt, their squared norms into n4.
 #define LOAD_BLOCK(row)                                                                            \
     const double *p[W];                                                                            \
     VD n4;                                                                                         \
     for (int q = 0; q < W; q++) {                                                                  \
         intptr_t r_ = (row(q));                                                                    \
         p[q] = x + r_ * d;                                                                         \
-        n4[q] = x_norms[r_];                                                                       \
     }                                                                                              \
-    GATHER_ROWS(p)
+    GATHER_ROWS(p)                                                                                 \
+    ROW_NORMS
 // Feature-major, one feature at a time from the rows' addresses.
 #define GATHER_EACH_FEATURE(p)                                                                     \
     for (intptr_t f = 0; f < d; f++) xt[f] = GATHER(p, f);
@@ -251,15 +256,13 @@ typedef long long v8l __attribute__((vector_size(64)));
     (rows ? rows[j + (q) < count ? j + (q) : count - 1] : first + (j + (q) < count ? j + (q) : count - 1))
 
 #define NEAREST_TWO_PARAMETERS                                                                     \
-    const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t dims,          \
-        const double *centers, const double *center_norms, intptr_t k, int32_t *labels, double *best, \
-        double *second
-#define NEAREST_TWO_ARGUMENTS x, x_norms, rows, m, dims, centers, center_norms, k, labels, best, second
+    const double *x, const intptr_t *rows, intptr_t m, intptr_t dims, const double *centers,       \
+        const double *center_norms, intptr_t k, int32_t *labels, double *best, double *second
+#define NEAREST_TWO_ARGUMENTS x, rows, m, dims, centers, center_norms, k, labels, best, second
 #define DISTANCES_PARAMETERS                                                                       \
-    const double *x, const double *x_norms, const intptr_t *rows, intptr_t first, intptr_t count,  \
-        intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,    \
-        intptr_t stride
-#define DISTANCES_ARGUMENTS x, x_norms, rows, first, count, d, centers, center_norms, k, out, stride
+    const double *x, const intptr_t *rows, intptr_t first, intptr_t count, intptr_t d,             \
+        const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride
+#define DISTANCES_ARGUMENTS x, rows, first, count, d, centers, center_norms, k, out, stride
 
 // The new bounds of the rows the full kernel just assigned, W at a time: the arithmetic of
 // `BoundedAssignment.assign` (square roots nudged outward, single-precision bounds rounded
@@ -445,13 +448,11 @@ typedef long long v8l __attribute__((vector_size(64)));
             for (int q = 0; q < W; q++) p[q] = x + (base + (q < valid ? q : valid - 1)) * d;       \
             if (valid == W) {                                                                      \
                 memcpy(&near, closest + base, sizeof near);                                        \
-                memcpy(&n4, x_norms + base, sizeof n4);                                            \
                 memcpy(own, owner + base, sizeof own);                                             \
             } else {                                                                               \
                 for (int q = 0; q < W; q++) {                                                      \
                     intptr_t r_ = base + (q < valid ? q : valid - 1);                              \
                     near[q] = closest[r_];                                                         \
-                    n4[q] = x_norms[r_];                                                           \
                     own[q] = owner[r_];                                                            \
                 }                                                                                  \
             }                                                                                      \
@@ -459,6 +460,8 @@ typedef long long v8l __attribute__((vector_size(64)));
             const int fold_here = fold_center && PLUS_PLUS_ANY_ABOVE(fold_thresholds);             \
             if (fold_here || (trials > 0 && PLUS_PLUS_ANY_ABOVE(thresholds))) {                    \
                 GATHER_ROWS(p)                                                                     \
+                ROW_NORMS                                                                          \
+                top = MAX(top, n4);                                                                \
                 if (fold_here) {                                                                   \
                     ONE_DOT(fold_center)                                                           \
                     a0 = FINISH(a0, fold_norm);                                                    \
@@ -528,19 +531,25 @@ typedef long long v8l __attribute__((vector_size(64)));
         v4d sums4[trials > 0 ? (trials + 3) / 4 : 1];                                              \
         for (intptr_t g = 0; g < trials; g += 4)                                                   \
             for (int u = 0; u < 4; u++) sums4[g / 4][u] = potentials[g + u < trials ? g + u : trials - 1]; \
+        VD top = SPLAT(0.0);                                                                       \
         if (dims == 8) PLUS_PLUS_BLOCKS(8, XT_FIXED, XT_NONE)                                      \
         else PLUS_PLUS_BLOCKS(dims, SCRATCH_BEGIN, SCRATCH_END)                                    \
         for (intptr_t t = 0; t < trials; t++) potentials[t] = sums4[t / 4][t % 4];                 \
+        if (largest_norm) {                                                                        \
+            double t = 0;                                                                          \
+            for (int q = 0; q < W; q++) t = top[q] > t ? top[q] : t;                               \
+            *largest_norm = t;                                                                     \
+        }                                                                                          \
         return listed;                                                                             \
     }
 #define PLUS_PLUS_PARAMETERS                                                                       \
-    const double *x, const double *x_norms, intptr_t dims, intptr_t first, intptr_t count, double *closest, \
+    const double *x, intptr_t dims, intptr_t first, intptr_t count, double *closest,               \
         int32_t *owner, const double *fold_center, double fold_norm, const double *fold_thresholds,  \
         int32_t fold_index, const double *candidates, const double *candidate_norms, intptr_t trials, \
-        const double *thresholds, double *potentials
+        const double *thresholds, double *potentials, double *largest_norm
 #define PLUS_PLUS_ARGUMENTS                                                                        \
-    x, x_norms, dims, first, count, closest, owner, fold_center, fold_norm, fold_thresholds, fold_index, \
-        candidates, candidate_norms, trials, thresholds, potentials
+    x, dims, first, count, closest, owner, fold_center, fold_norm, fold_thresholds, fold_index,    \
+        candidates, candidate_norms, trials, thresholds, potentials, largest_norm
 
 typedef float v4f __attribute__((vector_size(16)));
 typedef float v8f __attribute__((vector_size(32)));

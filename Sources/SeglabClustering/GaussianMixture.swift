@@ -140,7 +140,7 @@ public struct GaussianMixture: ClusteringAlgorithm {
         case .kmeans:
             return .labels(try KMeans(k: k, initialization: .kMeansPlusPlus, nInit: 1).fit(x, rng: &rng, context: context).labels)
         case .kMeansPlusPlus:
-            let rows = KMeans(k: k).kMeansPlusPlusIndices(x, xNorms: Kernels.rowSquaredNorms(x), rng: &rng)
+            let rows = KMeans(k: k).kMeansPlusPlusIndices(x, rng: &rng)
             return .dense(Self.oneHot(rows: rows, n: n, k: k))
         case .randomFromData:
             return .dense(Self.oneHot(rows: rng.sampleSortedIndices(k, from: n), n: n, k: k))

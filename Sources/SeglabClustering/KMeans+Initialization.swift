@@ -4,14 +4,14 @@ extension KMeans {
     /// Greedy k-means++ (scikit-learn's `_kmeans_plusplus`): the first centre is a uniform
     /// row; each next one is the best of `2 + ⌊ln k⌋` rows drawn with probability ∝ D²,
     /// "best" meaning the lowest resulting potential (first candidate on ties).
-    func kMeansPlusPlus(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
-        x.selectingRows(kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng))
+    func kMeansPlusPlus(_ x: Matrix, rng: inout Xoshiro256StarStar) -> Matrix {
+        x.selectingRows(kMeansPlusPlusIndices(x, rng: &rng))
     }
 
     /// The rows `kMeansPlusPlus` picks, in the order it picks them.
-    func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> [Int] {
+    func kMeansPlusPlusIndices(_ x: Matrix, rng: inout Xoshiro256StarStar) -> [Int] {
         var listedRows = 0
-        return kMeansPlusPlusIndices(x, xNorms: xNorms, rng: &rng, listedRows: &listedRows)
+        return kMeansPlusPlusIndices(x, rng: &rng, listedRows: &listedRows)
     }
 
     /// `kMeansPlusPlusIndices`, also counting in `listedRows` the rows whose distances to the
@@ -33,8 +33,7 @@ extension KMeans {
     /// the triangle inequality decides all its rows; the chosen one is folded into a chunk's
     /// nearest-centre distances when the chunk is next read, its distances computed again in
     /// that pass (cheaper than keeping every row's distances to every candidate until then).
-    func kMeansPlusPlusIndices(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar,
-                               listedRows: inout Int) -> [Int] {
+    func kMeansPlusPlusIndices(_ x: Matrix, rng: inout Xoshiro256StarStar, listedRows: inout Int) -> [Int] {
         let n = x.rows, d = x.cols
         let trials = 2 + Int(_log(Double(k)))
         var chosen = [rng.nextInt(below: n)]
@@ -51,68 +50,65 @@ extension KMeans {
             folded.deallocate()
         }
         // Each row's distance to the first centre (folded into +∞), and per chunk their sum over
-        // its rows in order (the same centre scored); the potential is the chunks' sum in chunk
-        // order. No threshold decides anything yet.
+        // its rows in order (the same centre scored) and its rows' largest squared norm (every
+        // row is read); the potential is the chunks' sum in chunk order. No threshold decides
+        // anything yet.
         let firstCenter = PackedCenters(x.selectingRows(chosen))
         let first = PlusPlusFold(candidates: firstCenter, trial: 0, position: 0, thresholds: [-.infinity])
-        var chunkSums = x.storage.withUnsafeBufferPointer { xs in
-            xNorms.withUnsafeBufferPointer { ns in
-                Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> Double in
-                    (closest + rows.lowerBound).initialize(repeating: .infinity, count: rows.count)
-                    return Kernels.plusPlusPass(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, closest: closest,
-                                                owner: owner, fold: first, score: (firstCenter, [-.infinity])).potentials[0]
-                }
+        let firstPass = x.storage.withUnsafeBufferPointer { xs in
+            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
+                (closest + rows.lowerBound).initialize(repeating: .infinity, count: rows.count)
+                return Kernels.plusPlusPass(xs.baseAddress!, rows: rows, closest: closest, owner: owner,
+                                            fold: first, score: (firstCenter, [-.infinity]))
             }
         }
+        var chunkSums = firstPass.map { $0.potentials[0] }
         var potential = chunkSums.reduce(0, +)
         // Centres are rows, so max‖x‖ bounds max‖c‖ too.
-        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
+        let rowNormBound = Bound.up((firstPass.map(\.largestNorm).max() ?? 0).squareRoot())
         let error = Bound.squaredDistanceError(dims: d, normSum: Bound.up(2 * rowNormBound))
         // The last chosen candidate, folded into a chunk's `closest` and `owner` only when the
         // chunk is read next, by a draw or by the next scoring (which folds it first, block by
         // block, with the rows in cache).
         var pending: PlusPlusFold?
         x.storage.withUnsafeBufferPointer { xs in
-            xNorms.withUnsafeBufferPointer { ns in
-                let (xp, np) = (xs.baseAddress!, ns.baseAddress!)
-                // The fold a chunk still owes (nil once taken), taken by the pass that reads it.
-                func owedFold(_ chunk: Int) -> PlusPlusFold? {
-                    guard !folded[chunk] else { return nil }
-                    folded[chunk] = true
-                    return pending
+            let xp = xs.baseAddress!
+            // The fold a chunk still owes (nil once taken), taken by the pass that reads it.
+            func owedFold(_ chunk: Int) -> PlusPlusFold? {
+                guard !folded[chunk] else { return nil }
+                folded[chunk] = true
+                return pending
+            }
+            func fold(_ chunk: Int) {
+                guard let owed = owedFold(chunk) else { return }
+                _ = Kernels.plusPlusPass(xp, rows: chunks[chunk], closest: closest, owner: owner, fold: owed, score: nil)
+            }
+            for step in 1 ..< k {
+                let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
+                let candidates = Self.firstIndices(in: UnsafeBufferPointer(start: closest, count: n), chunkSums: chunkSums,
+                                                   chunkSize: Kernels.rowChunk, reaching: targets, prepare: fold)
+                let packed = PackedCenters(x.selectingRows(candidates))
+                let thresholds = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
+                let listing = thresholds.map { $0.min()! }
+                // Per chunk: per candidate Σ min(closest, distance) over its rows in row
+                // order, and how many rows it listed.
+                let scored = Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
+                    Kernels.plusPlusPass(xp, rows: rows, closest: closest, owner: owner,
+                                         fold: owedFold(rows.lowerBound / Kernels.rowChunk), score: (packed, listing))
                 }
-                func fold(_ chunk: Int) {
-                    guard let owed = owedFold(chunk) else { return }
-                    _ = Kernels.plusPlusPass(xp, xNorms: np, rows: chunks[chunk], closest: closest, owner: owner,
-                                             fold: owed, score: nil)
+                var pots = [Double](repeating: 0, count: trials)
+                for chunk in scored {
+                    for t in 0 ..< trials { pots[t] += chunk.potentials[t] }
+                    listedRows += chunk.listed
                 }
-                for step in 1 ..< k {
-                    let targets = (0 ..< trials).map { _ in rng.nextDouble() * potential }
-                    let candidates = Self.firstIndices(in: UnsafeBufferPointer(start: closest, count: n), chunkSums: chunkSums,
-                                                       chunkSize: Kernels.rowChunk, reaching: targets, prepare: fold)
-                    let packed = PackedCenters(x.selectingRows(candidates))
-                    let thresholds = Self.decidedThresholds(x, centers: chosen, candidates: candidates, error: error)
-                    let listing = thresholds.map { $0.min()! }
-                    // Per chunk: per candidate Σ min(closest, distance) over its rows in row
-                    // order, and how many rows it listed.
-                    let scored = Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
-                        Kernels.plusPlusPass(xp, xNorms: np, rows: rows, closest: closest, owner: owner,
-                                             fold: owedFold(rows.lowerBound / Kernels.rowChunk), score: (packed, listing))
-                    }
-                    var pots = [Double](repeating: 0, count: trials)
-                    for chunk in scored {
-                        for t in 0 ..< trials { pots[t] += chunk.potentials[t] }
-                        listedRows += chunk.listed
-                    }
-                    var best = 0
-                    for t in 1 ..< trials where pots[t] < pots[best] { best = t }
-                    chosen.append(candidates[best])
-                    potential = pots[best]
-                    chunkSums = scored.map { $0.potentials[best] }
-                    pending = PlusPlusFold(candidates: packed, trial: best, position: Int32(step),
-                                           thresholds: thresholds.map { $0[best] })
-                    folded.update(repeating: false, count: chunks.count)
-                }
+                var best = 0
+                for t in 1 ..< trials where pots[t] < pots[best] { best = t }
+                chosen.append(candidates[best])
+                potential = pots[best]
+                chunkSums = scored.map { $0.potentials[best] }
+                pending = PlusPlusFold(candidates: packed, trial: best, position: Int32(step),
+                                       thresholds: thresholds.map { $0[best] })
+                folded.update(repeating: false, count: chunks.count)
             }
         }
         return chosen

@@ -9,9 +9,9 @@ extension KMeans {
     }
 
     /// Lloyd iterations from `centers` (scikit-learn's `_kmeans_single_lloyd`).
-    func lloyd(_ x: Matrix, xNorms: [Double], centers: Matrix, threshold: Double,
+    func lloyd(_ x: Matrix, largestSquaredNorm: Double, centers: Matrix, threshold: Double,
                context: FitContext) throws -> LloydResult {
-        try lloyd(x, xNorms: xNorms, starts: [centers], threshold: threshold, context: context)[0]
+        try lloyd(x, largestSquaredNorm: largestSquaredNorm, starts: [centers], threshold: threshold, context: context)[0]
     }
 
     /// Lloyd iterations from each of `starts`, as if each ran alone (scikit-learn's
@@ -26,24 +26,22 @@ extension KMeans {
     ///
     /// The restarts share the passes over the data: a fixed chunk of rows is read once and
     /// every unfinished restart processes it, each exactly as a fit on its own.
-    func lloyd(_ x: Matrix, xNorms: [Double], starts: [Matrix], threshold: Double,
+    /// `largestSquaredNorm` is the largest squared row norm (`MatrixFacts`).
+    func lloyd(_ x: Matrix, largestSquaredNorm: Double, starts: [Matrix], threshold: Double,
                context: FitContext) throws -> [LloydResult] {
         let n = x.rows, d = x.cols, k = self.k
         let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
         // Bounds every true row norm from above: the computed squared norms are within a few
         // rounding errors of the true ones.
-        let rowNormBound = Bound.up((xNorms.max() ?? 0).squareRoot())
+        let rowNormBound = Bound.up(largestSquaredNorm.squareRoot())
         let states = starts.map { RestartState(centers: $0, rows: n, chunks: chunks.count, k: k, d: d) }
         defer { for s in states { s.deallocate() } }
         // One bounded assignment of every row for each of `steps`; changed[chunk][step]: how many
         // of the step's labels changed in the chunk.
         func assignAll(_ steps: [BoundedAssignment], summing: Bool) -> [[Int]] {
             x.storage.withUnsafeBufferPointer { xs in
-                xNorms.withUnsafeBufferPointer { ns in
-                    Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Int] in
-                        steps.map { $0.assign(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows,
-                                              chunk: rows.lowerBound / Kernels.rowChunk, summing: summing) }
-                    }
+                Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Int] in
+                    steps.map { $0.assign(xs.baseAddress!, rows: rows, chunk: rows.lowerBound / Kernels.rowChunk, summing: summing) }
                 }
             }
         }
@@ -60,7 +58,7 @@ extension KMeans {
                 var relocated = false
                 if acc.counts.contains(0) {
                     // The same centres again give the same labels, now with every distance.
-                    let minSqDist = steps[a].packed.nearest(x, xNorms: xNorms).minSqDist
+                    let minSqDist = steps[a].packed.nearest(x, xNorms: Kernels.rowSquaredNorms(x)).minSqDist
                     relocated = relocateEmptyClusters(x, labels: state.labels, minSqDist: minSqDist, into: &acc)
                 }
                 let updated = Self.means(acc)
@@ -308,8 +306,7 @@ struct BoundedAssignment {
     /// the full kernel together (`PackedCenters.nearestTwo`) and get exact new bounds from their
     /// nearest and second-nearest distances (`Kernels.newBounds`: the square roots nudged up for
     /// u and down for l by 2⁻⁴⁴, the Float bounds rounded outward, several rows per vector).
-    func assign(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>, chunk: Int,
-                summing: Bool) -> Int {
+    func assign(_ x: UnsafePointer<Double>, rows: Range<Int>, chunk: Int, summing: Bool) -> Int {
         let labels = state.labels, bounds = state.bounds, k = state.k
         let first = state.first, travelledMax = self.travelledMax, error = self.error
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: rows.count) { undecidedBuffer in
@@ -326,7 +323,7 @@ struct BoundedAssignment {
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count + k) { labelScratch in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * count) { distanceScratch in
                     let found = labelScratch.baseAddress!, best = distanceScratch.baseAddress!, second = best + count
-                    packed.nearestTwo(x, xNorms: xNorms, rows: undecided, count: count, labels: found, best: best, second: second)
+                    packed.nearestTwo(x, rows: undecided, count: count, labels: found, best: best, second: second)
                     // touched[c] ≠ 0: cluster c lost or gained a row of this chunk.
                     let touched = found + count
                     touched.initialize(repeating: first ? 1 : 0, count: k)

@@ -59,11 +59,9 @@ public struct KMeans: ClusteringAlgorithm {
         }
         // Facts about the feature set's matrix, computed once for all its runs (a fit on another
         // matrix is given a context with its own cache: `FitContext.withOwnCache()`).
-        guard try context.cache.value(for: "matrix.allFinite", { x.storage.allSatisfy { $0.isFinite } }) else {
-            throw ClusteringError("kmeans: the data contain a non-finite value")
-        }
-        let xNorms = try context.cache.value(for: "matrix.rowSquaredNorms") { Kernels.rowSquaredNorms(x) }
-        let variances = try context.cache.value(for: "matrix.columnVariances") { Kernels.columnVariances(x) }
+        let facts = try context.cache.value(for: "matrix.facts") { MatrixFacts(x) }
+        guard facts.allFinite else { throw ClusteringError("kmeans: the data contain a non-finite value") }
+        let variances = facts.columnVariances
         let threshold = tol * variances.reduce(0, +) / Double(max(variances.count, 1))
 
         // Restarts run in batches that share every read of the data (`lloyd(starts:)`); each
@@ -73,9 +71,10 @@ public struct KMeans: ClusteringAlgorithm {
         var started = 0
         while started < nInit {
             let batch = min(nInit - started, Self.fusedRestarts)
-            let starts = (0 ..< batch).map { _ in initialCenters(x, xNorms: xNorms, rng: &rng) }
+            let starts = (0 ..< batch).map { _ in initialCenters(x, rng: &rng) }
             started += batch
-            for run in try lloyd(x, xNorms: xNorms, starts: starts, threshold: threshold, context: context) {
+            for run in try lloyd(x, largestSquaredNorm: facts.largestSquaredNorm, starts: starts, threshold: threshold,
+                                 context: context) {
                 // As scikit-learn: the first run wins ties, and a run that finds the same partition
                 // again (up to renaming) never replaces it on rounding alone.
                 if let b = best, !(run.inertia < b.inertia && !Self.sameClustering(run.labels, b.labels, k: k)) { continue }
@@ -103,12 +102,8 @@ public struct KMeans: ClusteringAlgorithm {
     /// The centres one restart starts from (k-means++ or k distinct random rows), drawn from `rng`
     /// exactly as `fit` draws them.
     public func initialCenters(_ x: Matrix, rng: inout Xoshiro256StarStar) -> Matrix {
-        initialCenters(x, xNorms: Kernels.rowSquaredNorms(x), rng: &rng)
-    }
-
-    func initialCenters(_ x: Matrix, xNorms: [Double], rng: inout Xoshiro256StarStar) -> Matrix {
         initialization == .kMeansPlusPlus
-            ? kMeansPlusPlus(x, xNorms: xNorms, rng: &rng)
+            ? kMeansPlusPlus(x, rng: &rng)
             : x.selectingRows(rng.sampleIndices(k, from: x.rows))
     }
 

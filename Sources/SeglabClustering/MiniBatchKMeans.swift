@@ -98,7 +98,7 @@ public struct MiniBatchKMeans: ClusteringAlgorithm {
         var best: (centers: Matrix, inertia: Double)?
         for _ in 0 ..< nInit {
             try context.checkpoint(stage: "init", iteration: 1, of: 1)
-            let centers = seedCenters(x, xNorms: xNorms, subset: subset, rng: &rng)
+            let centers = seedCenters(x, subset: subset, rng: &rng)
             let labels = Kernels.nearestCenters(validation, centers: centers).labels
             let inertia = Kernels.sumSquaredResiduals(validation, centers: centers, labels: labels)
             if best == nil || inertia < best!.inertia { best = (centers, inertia) }
@@ -128,15 +128,13 @@ public struct MiniBatchKMeans: ClusteringAlgorithm {
 
     /// One initialisation (scikit-learn's `_init_centroids` with `init_size`): on `subset`
     /// rows drawn with replacement (all rows when `subset` is n), k-means++ or k distinct rows.
-    func seedCenters(_ x: Matrix, xNorms: [Double], subset: Int, rng: inout Xoshiro256StarStar) -> Matrix {
-        var sample = x, norms = xNorms
+    func seedCenters(_ x: Matrix, subset: Int, rng: inout Xoshiro256StarStar) -> Matrix {
+        var sample = x
         if subset < x.rows {
-            let rows = (0 ..< subset).map { _ in rng.nextInt(below: x.rows) }
-            sample = x.selectingRows(rows)
-            norms = rows.map { xNorms[$0] }
+            sample = x.selectingRows((0 ..< subset).map { _ in rng.nextInt(below: x.rows) })
         }
         switch initialization {
-        case .kMeansPlusPlus: return KMeans(k: k).kMeansPlusPlus(sample, xNorms: norms, rng: &rng)
+        case .kMeansPlusPlus: return KMeans(k: k).kMeansPlusPlus(sample, rng: &rng)
         case .random: return sample.selectingRows(rng.sampleIndices(k, from: sample.rows))
         }
     }

@@ -18,28 +18,25 @@ struct NeighborGraph {
         rows = n
         self.k = k
         let packed = PackedCenters(x)
-        let norms = Kernels.rowSquaredNorms(x)
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
         x.storage.withUnsafeBufferPointer { xs in
-            norms.withUnsafeBufferPointer { ns in
-                indices.withUnsafeMutableBufferPointer { ib in
-                    distances.withUnsafeMutableBufferPointer { db in
-                        let ip = ib.baseAddress!, dp = db.baseAddress!
-                        Parallel.forEachChunk(count: n, chunkSize: 256, workers: workers) { range in
-                            // Eight rows at a time (the widest kernel's block): row b+q's
-                            // distance to row j is at block[j × 8 + q].
-                            let block = UnsafeMutablePointer<Double>.allocate(capacity: 8 * n)
-                            var heap = NeighborHeap(capacity: k)
-                            defer { block.deallocate() }
-                            for b in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
-                                let rows = b ..< min(b + 8, range.upperBound)
-                                packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, into: block, stride: 8)
-                                for i in rows {
-                                    heap.removeAll()
-                                    for j in 0 ..< n where j != i { heap.offer(block[j * 8 + i - b], index: j) }
-                                    heap.drainSorted(into: dp + i * k, ip + i * k)
-                                }
+            indices.withUnsafeMutableBufferPointer { ib in
+                distances.withUnsafeMutableBufferPointer { db in
+                    let ip = ib.baseAddress!, dp = db.baseAddress!
+                    Parallel.forEachChunk(count: n, chunkSize: 256, workers: workers) { range in
+                        // Eight rows at a time (the widest kernel's block): row b+q's
+                        // distance to row j is at block[j × 8 + q].
+                        let block = UnsafeMutablePointer<Double>.allocate(capacity: 8 * n)
+                        var heap = NeighborHeap(capacity: k)
+                        defer { block.deallocate() }
+                        for b in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
+                            let rows = b ..< min(b + 8, range.upperBound)
+                            packed.distances(xs.baseAddress!, rows: rows, into: block, stride: 8)
+                            for i in rows {
+                                heap.removeAll()
+                                for j in 0 ..< n where j != i { heap.offer(block[j * 8 + i - b], index: j) }
+                                heap.drainSorted(into: dp + i * k, ip + i * k)
                             }
                         }
                     }

@@ -97,26 +97,6 @@ public enum Kernels {
         return (Matrix(rows: groups, cols: d, storage: total.sums), total.counts)
     }
 
-    /// Population variance (divisor n) of every column, two-pass, chunk-ordered.
-    public static func columnVariances(_ x: Matrix) -> [Double] {
-        let n = x.rows, d = x.cols
-        guard n > 0 else { return [Double](repeating: 0, count: d) }
-        let zeros = [Int](repeating: 0, count: n)
-        let mean = groupSums(x, labels: zeros, groups: 1).sums.storage.map { $0 / Double(n) }
-        let partial = x.storage.withUnsafeBufferPointer { xs in
-            Parallel.mapChunks(count: n, chunkSize: rowChunk) { rows -> [Double] in
-                var s = [Double](repeating: 0, count: d)
-                for i in rows {
-                    for f in 0 ..< d {
-                        let e = xs[i * d + f] - mean[f]
-                        s[f] += e * e
-                    }
-                }
-                return s
-            }
-        }
-        var total = [Double](repeating: 0, count: d)
-        for p in partial { for f in 0 ..< d { total[f] += p[f] } }
-        return total.map { $0 / Double(n) }
-    }
+    /// Population variance (divisor n) of every column, two-pass, chunk-ordered (`MatrixFacts`).
+    public static func columnVariances(_ x: Matrix) -> [Double] { MatrixFacts(x).columnVariances }
 }

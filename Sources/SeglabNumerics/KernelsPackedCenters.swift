@@ -92,12 +92,12 @@ public struct PackedCenters: Sendable {
     /// The C kernel `seglab_nearest_two`, which uses the widest instruction set of the CPU
     /// (AVX-512, AVX2 or the baseline) with this type's formula and order of operations, so
     /// every level gives the bits of `nearest` (`CKernelsTests`).
-    public func nearestTwo(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
+    public func nearestTwo(_ x: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
                            labels: UnsafeMutablePointer<Int32>, best: UnsafeMutablePointer<Double>,
                            second: UnsafeMutablePointer<Double>) {
         centers.withUnsafeBufferPointer { c in
             centerNorms.withUnsafeBufferPointer { cn in
-                seglab_nearest_two(x, xNorms, rows, m, dims, c.baseAddress!, cn.baseAddress!, count, labels, best, second)
+                seglab_nearest_two(x, rows, m, dims, c.baseAddress!, cn.baseAddress!, count, labels, best, second)
             }
         }
     }
@@ -105,23 +105,22 @@ public struct PackedCenters: Sendable {
     /// Squared distances from rows `rows` of `x` to every centre: row i's distance to centre
     /// c goes to `out[c × stride + (i − rows.lowerBound)]` (one contiguous run per centre).
     /// The C kernel `seglab_distances`, like `nearestTwo`.
-    public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
-                          into out: UnsafeMutablePointer<Double>, stride: Int) {
-        distances(x, xNorms: xNorms, listed: nil, first: rows.lowerBound, count: rows.count, into: out, stride: stride)
+    public func distances(_ x: UnsafePointer<Double>, rows: Range<Int>, into out: UnsafeMutablePointer<Double>, stride: Int) {
+        distances(x, listed: nil, first: rows.lowerBound, count: rows.count, into: out, stride: stride)
     }
 
     /// Squared distances from the `count` rows listed in `rows` to every centre: the distance
     /// of row `rows[j]` to centre c goes to `out[c × stride + j]`.
-    public func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
+    public func distances(_ x: UnsafePointer<Double>, rows: UnsafePointer<Int>, count m: Int,
                           into out: UnsafeMutablePointer<Double>, stride: Int) {
-        distances(x, xNorms: xNorms, listed: rows, first: 0, count: m, into: out, stride: stride)
+        distances(x, listed: rows, first: 0, count: m, into: out, stride: stride)
     }
 
-    private func distances(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, listed: UnsafePointer<Int>?,
+    private func distances(_ x: UnsafePointer<Double>, listed: UnsafePointer<Int>?,
                            first: Int, count m: Int, into out: UnsafeMutablePointer<Double>, stride: Int) {
         centers.withUnsafeBufferPointer { c in
             centerNorms.withUnsafeBufferPointer { cn in
-                seglab_distances(x, xNorms, listed, first, m, dims, c.baseAddress!, cn.baseAddress!, count, out, stride)
+                seglab_distances(x, listed, first, m, dims, c.baseAddress!, cn.baseAddress!, count, out, stride)
             }
         }
     }

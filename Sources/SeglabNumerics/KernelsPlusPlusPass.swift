@@ -26,21 +26,23 @@ extension Kernels {
     /// `score`, when given, returns per candidate t Σ min(closest[i], distance of t to row i)
     /// over the rows in row order, and how many rows were read for it. A block whose rows are
     /// all at or below their owner's thresholds (nearer to their own centre than to the folded
-    /// one or to any candidate) is not read.
-    public static func plusPlusPass(_ x: UnsafePointer<Double>, xNorms: UnsafePointer<Double>, rows: Range<Int>,
+    /// one or to any candidate) is not read. Also returns the largest squared norm of the rows
+    /// read (0 if none), as `rowSquaredNorms` computes them.
+    public static func plusPlusPass(_ x: UnsafePointer<Double>, rows: Range<Int>,
                                     closest: UnsafeMutablePointer<Double>, owner: UnsafeMutablePointer<Int32>,
-                                    fold: PlusPlusFold?,
-                                    score: (candidates: PackedCenters, thresholds: [Double])?) -> (potentials: [Double], listed: Int) {
+                                    fold: PlusPlusFold?, score: (candidates: PackedCenters, thresholds: [Double])?)
+        -> (potentials: [Double], listed: Int, largestNorm: Double) {
         let d = fold?.center.count ?? score?.candidates.dims ?? 0
         let trials = score?.candidates.count ?? 0
         var potentials = [Double](repeating: 0, count: trials)
+        var largestNorm = 0.0
         // The kernel reads the fold's arrays only with a fold, the candidates' only with trials.
         let listed = (fold?.center ?? []).withUnsafeBufferPointer { center in
-            seglab_plus_plus_pass(x, xNorms, d, rows.lowerBound, rows.count, closest, owner,
+            seglab_plus_plus_pass(x, d, rows.lowerBound, rows.count, closest, owner,
                                   fold == nil ? nil : center.baseAddress, fold?.norm ?? 0, fold?.thresholds ?? [],
                                   fold?.position ?? 0, score?.candidates.centers ?? [], score?.candidates.centerNorms ?? [],
-                                  trials, score?.thresholds ?? [], &potentials)
+                                  trials, score?.thresholds ?? [], &potentials, &largestNorm)
         }
-        return (potentials, listed)
+        return (potentials, listed, largestNorm)
     }
 }

@@ -68,7 +68,7 @@ final class KMeansBoundsTests: XCTestCase {
         for initialization in KMeans.Initialization.allCases {
             let kmeans = KMeans(k: k, initialization: initialization, maxIter: maxIter, tol: tol)
             let initial = (0 ..< starts).map { _ in kmeans.initialCenters(x, rng: &rng) }
-            let fused = try kmeans.lloyd(x, xNorms: norms, starts: initial, threshold: threshold, context: .detached())
+            let fused = try kmeans.lloyd(x, largestSquaredNorm: norms.max()!, starts: initial, threshold: threshold, context: .detached())
             for (s, start) in initial.enumerated() {
                 let plain = plainLloyd(x, centers: start, k: k, maxIter: maxIter, threshold: threshold)
                 let label = "\(what) \(initialization.rawValue) start \(s)"

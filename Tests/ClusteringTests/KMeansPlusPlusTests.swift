@@ -72,7 +72,7 @@ final class KMeansPlusPlusTests: XCTestCase {
                     for level in KernelLevel.allCases where level <= KernelLevel.supported {
                         KernelLevel.use(level)
                         var rng = Xoshiro256StarStar(seed: seed), listed = 0
-                        let picked = KMeans(k: k).kMeansPlusPlusIndices(x, xNorms: Kernels.rowSquaredNorms(x), rng: &rng,
+                        let picked = KMeans(k: k).kMeansPlusPlusIndices(x, rng: &rng,
                                                                       listedRows: &listed)
                         XCTAssertEqual(picked, expected, "\(name) k=\(k) seed \(seed) \(level.name)")
                         var after = plainRNG

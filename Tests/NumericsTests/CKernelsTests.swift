@@ -55,7 +55,7 @@ final class CKernelsTests: XCTestCase {
                 var labels = [Int32](repeating: -1, count: n), best = [Double](repeating: .nan, count: n)
                 var second = best
                 x.storage.withUnsafeBufferPointer { xs in
-                    packed.nearestTwo(xs.baseAddress!, xNorms: xn, rows: listed, count: n, labels: &labels, best: &best, second: &second)
+                    packed.nearestTwo(xs.baseAddress!, rows: listed, count: n, labels: &labels, best: &best, second: &second)
                 }
                 for (j, i) in listed.enumerated() {
                     let row = expected[i]
@@ -69,7 +69,7 @@ final class CKernelsTests: XCTestCase {
                 let rows = min(1, n - 1) ..< n - (n > 2 ? 1 : 0), stride = rows.count + 3
                 var out = [Double](repeating: .nan, count: k * stride)
                 x.storage.withUnsafeBufferPointer { xs in
-                    packed.distances(xs.baseAddress!, xNorms: xn, rows: rows, into: &out, stride: stride)
+                    packed.distances(xs.baseAddress!, rows: rows, into: &out, stride: stride)
                 }
                 for i in rows {
                     for c in 0 ..< k {
@@ -81,7 +81,7 @@ final class CKernelsTests: XCTestCase {
                 // The listed rows (out of order, repeated), as k-means++ lists them.
                 var listedOut = [Double](repeating: .nan, count: k * (n + 1))
                 x.storage.withUnsafeBufferPointer { xs in
-                    packed.distances(xs.baseAddress!, xNorms: xn, rows: listed, count: n, into: &listedOut, stride: n + 1)
+                    packed.distances(xs.baseAddress!, rows: listed, count: n, into: &listedOut, stride: n + 1)
                 }
                 for (j, i) in listed.enumerated() {
                     for c in 0 ..< k {
@@ -102,7 +102,7 @@ final class CKernelsTests: XCTestCase {
             let (labels, minSqDist) = packed.nearest(x, xNorms: xn)
             var two = [Int32](repeating: -1, count: x.rows), best = [Double](repeating: .nan, count: x.rows), second = best
             x.storage.withUnsafeBufferPointer { xs in
-                packed.nearestTwo(xs.baseAddress!, xNorms: xn, rows: Array(0 ..< x.rows), count: x.rows,
+                packed.nearestTwo(xs.baseAddress!, rows: Array(0 ..< x.rows), count: x.rows,
                                   labels: &two, best: &best, second: &second)
             }
             XCTAssertEqual(labels, two.map { Int($0) }, name)
@@ -134,7 +134,7 @@ final class CKernelsTests: XCTestCase {
                     let threshold: Double = decideNothing ? -.infinity : .infinity
                     var closest = start, owner = [Int32](repeating: 1, count: n)
                     let scored = x.storage.withUnsafeBufferPointer { xs in
-                        Kernels.plusPlusPass(xs.baseAddress!, xNorms: xn, rows: rows, closest: &closest, owner: &owner,
+                        Kernels.plusPlusPass(xs.baseAddress!, rows: rows, closest: &closest, owner: &owner,
                                              fold: PlusPlusFold(candidates: fold, trial: 0, position: 7, thresholds: [threshold, threshold]),
                                              score: (packed, [threshold, threshold, threshold, threshold, threshold, threshold, threshold, threshold]))
                     }
@@ -155,6 +155,8 @@ final class CKernelsTests: XCTestCase {
                     XCTAssertEqual(owner, expectedOwner, what)
                     XCTAssertEqual(scored.potentials.map(\.bitPattern), sums.map(\.bitPattern), what)
                     XCTAssertEqual(scored.listed, decideNothing ? rows.count : 0, what)
+                    // The largest squared norm of the rows read: every row of the range, or none.
+                    XCTAssertEqual(scored.largestNorm.bitPattern, (decideNothing ? rows.map { xn[$0] }.max()! : 0).bitPattern, what)
                 }
             }
         }

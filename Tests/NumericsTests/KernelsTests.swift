@@ -97,11 +97,8 @@ final class KernelsTests: XCTestCase {
         let x = Matrix(rowArrays: [[3, 4], [0, 0], [1, 1], [3, 4], [2, 0]])  // not a multiple of 4 rows
         var out = [Double](repeating: -1, count: 3 * 5)
         x.storage.withUnsafeBufferPointer { xs in
-            Kernels.rowSquaredNorms(x).withUnsafeBufferPointer { ns in
-                out.withUnsafeMutableBufferPointer { o in
-                    PackedCenters(centers).distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: 1 ..< 5,
-                                                     into: o.baseAddress! + 1, stride: 5)
-                }
+            out.withUnsafeMutableBufferPointer { o in
+                PackedCenters(centers).distances(xs.baseAddress!, rows: 1 ..< 5, into: o.baseAddress! + 1, stride: 5)
             }
         }
         // One run per centre, written from the first row asked for (row 1, at offset 1).
@@ -113,15 +110,11 @@ final class KernelsTests: XCTestCase {
         let x = randomMatrix(rows: 1_003, cols: 7, seed: 4)
         let centers = x.selectingRows([1, 500, 999, 7, 20, 1])  // a duplicate centre: exact ties
         let packed = PackedCenters(centers)
-        let norms = Kernels.rowSquaredNorms(x)
         let rows = Array(stride(from: 1_002, through: 0, by: -3))  // any order, not a multiple of 4
         var labels = [Int32](repeating: -1, count: rows.count)
         var best = [Double](repeating: 0, count: rows.count), second = best
         x.storage.withUnsafeBufferPointer { xs in
-            norms.withUnsafeBufferPointer { ns in
-                packed.nearestTwo(xs.baseAddress!, xNorms: ns.baseAddress!, rows: rows, count: rows.count,
-                                  labels: &labels, best: &best, second: &second)
-            }
+            packed.nearestTwo(xs.baseAddress!, rows: rows, count: rows.count, labels: &labels, best: &best, second: &second)
         }
         let full = Kernels.nearestCenters(x, centers: centers)
         for (j, i) in rows.enumerated() {
@@ -129,10 +122,8 @@ final class KernelsTests: XCTestCase {
             XCTAssertEqual(best[j].bitPattern, full.minSqDist[i].bitPattern)
             var all = [Double](repeating: 0, count: centers.rows)
             x.storage.withUnsafeBufferPointer { xs in
-                norms.withUnsafeBufferPointer { ns in
-                    all.withUnsafeMutableBufferPointer {
-                        packed.distances(xs.baseAddress!, xNorms: ns.baseAddress!, rows: i ..< i + 1, into: $0.baseAddress!, stride: 1)
-                    }
+                all.withUnsafeMutableBufferPointer {
+                    packed.distances(xs.baseAddress!, rows: i ..< i + 1, into: $0.baseAddress!, stride: 1)
                 }
             }
             XCTAssertEqual(all[full.labels[i]].bitPattern, best[j].bitPattern)

@@ -5,21 +5,21 @@
 
 // Squared distances here are the expanded form of SeglabNumerics' `Kernels`:
 // (‖x‖² − 2·x·c) + ‖c‖², the dot product summed in feature order with separate multiplies
-// and adds, clamped at 0. `x` is n × d and `centers` k × d, row-major; `x_norms` and
-// `center_norms` their squared norms. Every instruction set computes the same bits.
+// and adds, clamped at 0. `x` is n × d and `centers` k × d, row-major; `center_norms` are the
+// centres' squared norms, and a row's squared norm is computed from the row as it is read,
+// summed in feature order as `Kernels.rowSquaredNorms` sums it (reading a norm from an n-sized
+// array cost a cache line per scattered row). Every instruction set computes the same bits.
 
 /// For the `m` rows of `x` listed in `rows`: the nearest centre (lowest index on ties) into
 /// `labels[j]`, its squared distance into `best[j]` and the smallest squared distance to any
 /// other centre into `second[j]` (+inf with one centre).
-void seglab_nearest_two(const double *x, const double *x_norms, const intptr_t *rows, intptr_t m, intptr_t d,
-                        const double *centers, const double *center_norms, intptr_t k,
-                        int32_t *labels, double *best, double *second);
+void seglab_nearest_two(const double *x, const intptr_t *rows, intptr_t m, intptr_t d, const double *centers,
+                        const double *center_norms, intptr_t k, int32_t *labels, double *best, double *second);
 
 /// The squared distance from row r_i (i < count) to centre c into `out[c * stride + i]`, where
 /// r_i is `rows[i]` when `rows` is not null (the rows listed), `first + i` otherwise (a range).
-void seglab_distances(const double *x, const double *x_norms, const intptr_t *rows, intptr_t first, intptr_t count,
-                      intptr_t d, const double *centers, const double *center_norms, intptr_t k, double *out,
-                      intptr_t stride);
+void seglab_distances(const double *x, const intptr_t *rows, intptr_t first, intptr_t count, intptr_t d,
+                      const double *centers, const double *center_norms, intptr_t k, double *out, intptr_t stride);
 
 /// One k-means++ pass over rows first ≤ i < first + count, read in order, a block of rows at a
 /// time. `closest[i]` is row i's squared distance to its nearest chosen centre so far and
@@ -34,12 +34,14 @@ void seglab_distances(const double *x, const double *x_norms, const intptr_t *ro
 /// A row at or below `fold_thresholds[owner[i]]` must not be able to come strictly nearer to the
 /// folded centre, nor one at or below `thresholds[owner[i]]` to any candidate (NaN thresholds
 /// decide nothing): a block whose rows are all at or below is not read, and the results are
-/// those of computing every distance. Returns how many rows were read for the candidates.
-intptr_t seglab_plus_plus_pass(const double *x, const double *x_norms, intptr_t d, intptr_t first, intptr_t count,
+/// those of computing every distance. When `largest_norm` is not null, the largest squared norm
+/// of the rows read (0 if none) is stored there. Returns how many rows were read for the
+/// candidates.
+intptr_t seglab_plus_plus_pass(const double *x, intptr_t d, intptr_t first, intptr_t count,
                                double *closest, int32_t *owner, const double *fold_center, double fold_norm,
                                const double *fold_thresholds, int32_t fold_index, const double *candidates,
                                const double *candidate_norms, intptr_t trials, const double *thresholds,
-                               double *potentials);
+                               double *potentials, double *largest_norm);
 
 /// The bounded K-Means step's new bounds for the `m` rows listed in `rows`, which
 /// `seglab_nearest_two` gave the labels `found`, nearest squared distances `best` and second
