@@ -142,7 +142,8 @@ extension KMeans {
 
 /// One restart between iterations: its centres (and how far they have moved in all), each
 /// row's label (`-1` before the first assignment) with Hamerly's bounds, and each chunk's
-/// per-cluster sums and counts as of the chunk's last label change.
+/// per-cluster sums and counts as of the chunk's last label change, with the running sums at
+/// the start of each stretch of the chunk's rows.
 ///
 /// The bounds are stored relative to the accumulated movement, so a row whose label the
 /// bounds decide costs reads only: with U and L as stored, its upper bound is
@@ -165,6 +166,15 @@ final class RestartState {
     /// chunks × k × d sums and chunks × k counts.
     let chunkSums: UnsafeMutablePointer<Double>
     let chunkCounts: UnsafeMutablePointer<Int>
+    /// Per chunk and stretch s ≥ 1, the chunk's sums (k × d) and counts (k) over its rows before
+    /// the stretch, in row order: the running sums where a re-sum starting at stretch s picks up.
+    let keptSums: UnsafeMutablePointer<Double>
+    let keptCounts: UnsafeMutablePointer<Int>
+    /// Rows per stretch: a re-sum starts at the stretch of the chunk's first changed row (in the
+    /// late iterations a chunk has a few changed rows, anywhere), and the kept sums cost k × d
+    /// doubles per stretch.
+    static let stretchRows = 1024
+    static let stretchesPerChunk = Kernels.rowChunk / stretchRows
     let k: Int, d: Int
     var nIter = 0
     var converged = false
@@ -179,10 +189,20 @@ final class RestartState {
         bounds = .allocate(capacity: max(rows, 1))
         chunkSums = .allocate(capacity: max(chunks * k * d, 1))
         chunkCounts = .allocate(capacity: max(chunks * k, 1))
+        let kept = chunks * (Self.stretchesPerChunk - 1)
+        keptSums = .allocate(capacity: max(kept * k * d, 1))
+        keptCounts = .allocate(capacity: max(kept * k, 1))
     }
 
     func deallocate() {
         labels.deallocate(); bounds.deallocate(); chunkSums.deallocate(); chunkCounts.deallocate()
+        keptSums.deallocate(); keptCounts.deallocate()
+    }
+
+    /// The kept running sums and counts of chunk `chunk` before its stretch `stretch` (≥ 1).
+    func kept(chunk: Int, stretch: Int) -> (sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int>) {
+        let slot = chunk * (Self.stretchesPerChunk - 1) + stretch - 1
+        return (keptSums + slot * k * d, keptCounts + slot * k)
     }
 
     /// Before the first update: no bounds yet, every row is assigned in full.
@@ -327,12 +347,12 @@ struct BoundedAssignment {
                     // touched[c] ≠ 0: cluster c lost or gained a row of this chunk.
                     let touched = found + count
                     touched.initialize(repeating: first ? 1 : 0, count: k)
-                    let changed = travelled.withUnsafeBufferPointer { tp in
+                    let (changed, firstChanged) = travelled.withUnsafeBufferPointer { tp in
                         Kernels.newBounds(rows: undecided, count: count, found: found, best: best, second: second,
                                           error: error, travelled: tp.baseAddress!, travelledMax: travelledMax,
                                           labels: labels, bounds: bounds, touched: touched)
                     }
-                    if changed > 0 && summing { resum(x, rows: rows, chunk: chunk, touched: touched) }
+                    if changed > 0 && summing { resum(x, rows: rows, chunk: chunk, touched: touched, from: firstChanged) }
                     return changed
                 }
             }
@@ -340,27 +360,49 @@ struct BoundedAssignment {
     }
 
     /// The chunk's sums and counts of the clusters that lost or gained a row, summed again over
-    /// the chunk's rows in order, as the full pass would (`Kernels.addRows`). When most clusters
-    /// are touched every cluster is summed again (the same sums, to the bit) without a test of
-    /// each row's cluster.
-    private func resum(_ x: UnsafePointer<Double>, rows: Range<Int>, chunk: Int, touched: UnsafePointer<Int32>) {
-        let labels = state.labels, d = state.d, k = state.k
+    /// the chunk's rows in order, as the full pass would (`Kernels.addRows`), from the start of
+    /// the stretch holding `firstChanged` (the smallest row whose label changed): before it no row
+    /// joined or left a cluster, so the running sums kept there are the very partial sums the
+    /// full pass would reach. When most clusters are touched every cluster is summed again (the
+    /// same sums, to the bit) without a test of each row's cluster. An untouched cluster's kept
+    /// sums stay valid: none of its rows changed.
+    private func resum(_ x: UnsafePointer<Double>, rows: Range<Int>, chunk: Int, touched: UnsafePointer<Int32>,
+                       from firstChanged: Int) {
+        let labels = state.labels, d = state.d, k = state.k, stretch = RestartState.stretchRows
         let sums = state.chunkSums + chunk * k * d, counts = state.chunkCounts + chunk * k
         var touchedCount = 0
         for c in 0 ..< k { touchedCount += Int(touched[c]) }
-        if 2 * touchedCount >= k {
-            sums.initialize(repeating: 0, count: k * d)
-            counts.initialize(repeating: 0, count: k)
-            Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: rows, groups: k, sums: sums, counts: counts)
-        } else {
-            for c in 0 ..< k where touched[c] != 0 {
-                (sums + c * d).initialize(repeating: 0, count: d)
+        let all = 2 * touchedCount >= k
+        let start = (firstChanged - rows.lowerBound) / stretch
+        let stretches = (rows.count + stretch - 1) / stretch
+        // Back to the running sums before stretch `start`: zero, or as kept.
+        let origin = start == 0 ? nil : state.kept(chunk: chunk, stretch: start)
+        for c in 0 ..< k where all || touched[c] != 0 {
+            if let origin {
+                (sums + c * d).update(from: origin.sums + c * d, count: d)
+                counts[c] = origin.counts[c]
+            } else {
+                (sums + c * d).update(repeating: 0, count: d)
                 counts[c] = 0
             }
-            for i in rows where touched[Int(labels[i])] != 0 {
-                let c = Int(labels[i])
-                counts[c] += 1
-                Kernels.addRow(x + i * d, to: sums + c * d, dims: d)
+        }
+        for s in start ..< stretches {
+            if s > start {
+                let kept = state.kept(chunk: chunk, stretch: s)
+                for c in 0 ..< k where all || touched[c] != 0 {
+                    (kept.sums + c * d).update(from: sums + c * d, count: d)
+                    kept.counts[c] = counts[c]
+                }
+            }
+            let part = rows.lowerBound + s * stretch ..< min(rows.lowerBound + (s + 1) * stretch, rows.upperBound)
+            if all {
+                Kernels.addRows(x, dims: d, labels: UnsafePointer(labels), rows: part, groups: k, sums: sums, counts: counts)
+            } else {
+                for i in part where touched[Int(labels[i])] != 0 {
+                    let c = Int(labels[i])
+                    counts[c] += 1
+                    Kernels.addRow(x + i * d, to: sums + c * d, dims: d)
+                }
             }
         }
     }

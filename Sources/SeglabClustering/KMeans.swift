@@ -92,11 +92,13 @@ public struct KMeans: ClusteringAlgorithm {
     static let fusedRestarts = 10
 
     /// Beyond the default: each restart of a batch keeps a label and two bounds per row (12
-    /// bytes), and a finished restart its labels and distances.
+    /// bytes) and its running sums per stretch of rows, and a finished restart its labels and
+    /// distances.
     public static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int {
         let k = parameters.optionalInt("k") ?? 8
         let batch = min(parameters.optionalInt("n_init") ?? 1, fusedRestarts)
-        return rows * (8 * (6 + cols + k) + 12 * batch)
+        let keptPerRow = (8 * k * (cols + 1) + RestartState.stretchRows - 1) / RestartState.stretchRows
+        return rows * (8 * (6 + cols + k) + batch * (12 + keptPerRow))
     }
 
     /// The centres one restart starts from (k-means++ or k distinct random rows), drawn from `rng`

@@ -18,14 +18,17 @@ extension Kernels {
     /// The bounded K-Means step's new bounds and labels for the `m` rows listed in `rows`, from
     /// the labels and squared distances `PackedCenters.nearestTwo` found for them (the C
     /// kernel `seglab_new_bounds`, whose header gives the arithmetic); marks in `touched` the
-    /// clusters that lost or gained a row and returns how many labels changed.
+    /// clusters that lost or gained a row. Returns how many labels changed and the smallest row
+    /// whose label changed (`Int.max` when none did).
     @inline(__always)
     public static func newBounds(rows: UnsafePointer<Int>, count m: Int, found: UnsafePointer<Int32>,
                                  best: UnsafePointer<Double>, second: UnsafePointer<Double>, error: Double,
                                  travelled: UnsafePointer<Double>, travelledMax: Double,
                                  labels: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<SIMD2<Float>>,
-                                 touched: UnsafeMutablePointer<Int32>) -> Int {
-        seglab_new_bounds(rows, m, found, best, second, error, travelled, travelledMax, labels,
-                          UnsafeMutableRawPointer(bounds).assumingMemoryBound(to: Float.self), touched)
+                                 touched: UnsafeMutablePointer<Int32>) -> (changed: Int, firstChanged: Int) {
+        var firstChanged = Int.max
+        let changed = seglab_new_bounds(rows, m, found, best, second, error, travelled, travelledMax, labels,
+                                        UnsafeMutableRawPointer(bounds).assumingMemoryBound(to: Float.self), touched, &firstChanged)
+        return (changed, firstChanged)
     }
 }

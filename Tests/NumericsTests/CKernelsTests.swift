@@ -191,15 +191,18 @@ final class CKernelsTests: XCTestCase {
     /// The new bounds at every level are the scalar formulas' to the bit (the Swift code they
     /// replaced): rows listed out of order, partial blocks, first assignments (old label −1),
     /// unchanged labels, one centre (second distance +∞, a NaN lower bound), distances below
-    /// the error (clamped roots), values past Float's range.
+    /// the error (clamped roots), values past Float's range; blocks of consecutive rows (stored
+    /// in place at AVX-512) between others; the smallest row whose label changed.
     func testNewBoundsAtEveryLevel() {
         var rng = Xoshiro256StarStar(seed: 45)
         let n = 203, k = 5
         let grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44
         func upFloat(_ v: Double) -> Float { max(Float(v + (abs(v) * 0x1p-22 + 0x1p-126)), -.greatestFiniteMagnitude) }
         func downFloat(_ v: Double) -> Float { min(Float(v - (abs(v) * 0x1p-22 + 0x1p-126)), .greatestFiniteMagnitude) }
-        for m in [0, 1, 7, 8, 9, 61] {
-            let rows = (0 ..< m).map { _ in rng.nextInt(below: n) }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+        let runs = Array(5 ..< 21) + [3] + Array(100 ..< 107) + Array(150 ..< 160)
+        for m in [0, 1, 7, 8, 9, 61, -1] {
+            let rows = m < 0 ? runs
+                : (0 ..< m).map { _ in rng.nextInt(below: n) }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
             let count = rows.count
             let found = (0 ..< count).map { _ in Int32(rng.nextInt(below: k)) }
             var best = (0 ..< count).map { _ in rng.nextDouble() * 50 }
@@ -217,11 +220,12 @@ final class CKernelsTests: XCTestCase {
             var expectedLabels = startLabels
             var expectedBounds = [SIMD2<Float>](repeating: SIMD2(9, 9), count: n)
             var expectedTouched = [Int32](repeating: 0, count: k)
-            var expectedChanged = 0
+            var expectedChanged = 0, expectedFirst = Int.max
             for j in 0 ..< count {
                 let i = rows[j], a = Int(found[j]), old = startLabels[i]
                 let moved: Int32 = old != found[j] ? 1 : 0
                 expectedChanged += Int(moved)
+                if moved == 1 { expectedFirst = min(expectedFirst, i) }
                 expectedTouched[a] |= moved
                 expectedTouched[Int(max(old, 0))] |= moved
                 expectedLabels[i] = found[j]
@@ -235,10 +239,11 @@ final class CKernelsTests: XCTestCase {
                 var labels = startLabels
                 var bounds = [SIMD2<Float>](repeating: SIMD2(9, 9), count: n)
                 var touched = [Int32](repeating: 0, count: k)
-                let changed = Kernels.newBounds(rows: rows, count: count, found: found, best: best, second: second,
-                                                error: error, travelled: travelled, travelledMax: travelledMax,
-                                                labels: &labels, bounds: &bounds, touched: &touched)
+                let (changed, first) = Kernels.newBounds(rows: rows, count: count, found: found, best: best, second: second,
+                                                         error: error, travelled: travelled, travelledMax: travelledMax,
+                                                         labels: &labels, bounds: &bounds, touched: &touched)
                 XCTAssertEqual(changed, expectedChanged, "\(level.name) m=\(m)")
+                XCTAssertEqual(first, expectedFirst, "\(level.name) m=\(m): the first row whose label changed")
                 XCTAssertEqual(labels, expectedLabels, "\(level.name) m=\(m)")
                 XCTAssertEqual(touched, expectedTouched, "\(level.name) m=\(m)")
                 XCTAssertEqual(bounds.map { [$0.x.bitPattern, $0.y.bitPattern] }, expectedBounds.map { [$0.x.bitPattern, $0.y.bitPattern] },

@@ -49,11 +49,12 @@ intptr_t seglab_plus_plus_pass(const double *x, intptr_t d, intptr_t first, intp
 /// error)·(1 − 2⁻⁴⁴))·(1 − 2⁻⁴⁴) (each root of a value clamped at 0), upper = u − travelled[label]
 /// rounded up to single precision, bounds[2i] = ((l + travelled_max)·(1 − 2⁻⁴⁴) − upper) rounded
 /// down, bounds[2i + 1] = −upper, for row i = rows[j]; labels[i] = found[j], and touched[c] |= 1
-/// for each cluster c that lost or gained a row (a negative old label counts as cluster 0).
-/// Returns how many labels changed.
+/// for each cluster c that lost or gained a row (a negative old label counts as cluster 0);
+/// `*first_changed` is lowered to the smallest row whose label changed, if below it. Returns how
+/// many labels changed.
 intptr_t seglab_new_bounds(const intptr_t *rows, intptr_t m, const int32_t *found, const double *best,
                            const double *second, double error, const double *travelled, double travelled_max,
-                           int32_t *labels, float *bounds, int32_t *touched);
+                           int32_t *labels, float *bounds, int32_t *touched, intptr_t *first_changed);
 
 /// The bounds test of the bounded K-Means step: row i (first ≤ i < first + count) is decided
 /// when bounds[2i] > thresholds[2·labels[i]] or bounds[2i + 1] > thresholds[2·labels[i] + 1]
