@@ -633,10 +633,12 @@ __attribute__((target("avx512f"))) static void distances_avx512(DISTANCES_PARAME
 #define ROWS_OF_4 ROWS_OF_4_W8
 __attribute__((target("avx512f"))) static intptr_t plus_plus_avx512(PLUS_PLUS_PARAMETERS) PLUS_PLUS_BODY
 #undef ROWS_OF_4
-// Eight rows' labels and bound pairs scattered at once, their old labels gathered, or loaded and
-// stored in place when the eight rows are consecutive (every row in the first iteration, most in
-// the second: gathers and scatters cost several times more on AMD's Zen 4); only the rows whose
-// label changed mark their clusters one by one. The last rows as at the AVX2 level.
+// Eight rows' new bounds at once; their labels and bound pairs loaded and stored in place when
+// the eight rows are consecutive (every row in the first iteration, most in the second), else
+// one by one: AVX-512's gathers and scatters cost several times more on AMD's Zen 4 (4.1–4.7
+// against 7.8–7.9 ns a row with a quarter of a chunk's rows listed, in a micro-benchmark). Only
+// the rows whose label changed mark their clusters one by one. The last rows as at the AVX2
+// level.
 __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_PARAMETERS) {
     const double grow = 1 + 0x1p-44, shrink = 1 - 0x1p-44;
     const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
@@ -647,8 +649,14 @@ __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_
         __m256i label = _mm256_loadu_si256((const __m256i *)(found + j));
         const intptr_t start = rows[j];
         const int consecutive = _mm512_cmpeq_epi64_mask(index, _mm512_add_epi64(_mm512_set1_epi64(start), lanes)) == 0xff;
-        __m256i old = consecutive ? _mm256_loadu_si256((const __m256i *)(labels + start))
-                                  : _mm512_i64gather_epi32(index, labels, 4);
+        __m256i old;
+        if (consecutive) {
+            old = _mm256_loadu_si256((const __m256i *)(labels + start));
+        } else {
+            int32_t o[W];
+            for (int q = 0; q < W; q++) o[q] = labels[rows[j + q]];
+            memcpy(&old, o, sizeof o);
+        }
         unsigned moved = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(old, label))) & 0xffu;
         changed += __builtin_popcount(moved);
         if (moved) {
@@ -668,8 +676,14 @@ __attribute__((target("avx512f"))) static intptr_t new_bounds_avx512(NEW_BOUNDS_
             _mm256_storeu_si256((__m256i *)(labels + start), label);
             _mm512_storeu_si512((void *)(bounds + 2 * start), pair);
         } else {
-            _mm512_i64scatter_epi32(labels, index, label, 4);
-            _mm512_i64scatter_epi64(bounds, index, pair, 8);
+            int32_t l[W];
+            uint64_t b[W];
+            memcpy(l, &label, sizeof l);
+            memcpy(b, &pair, sizeof b);
+            for (int q = 0; q < W; q++) {
+                labels[rows[j + q]] = l[q];
+                memcpy(bounds + 2 * rows[j + q], &b[q], sizeof b[q]);
+            }
         }
     }
     if (j < m) {
@@ -707,17 +721,27 @@ static intptr_t undecided_baseline(const float *bounds, const int32_t *labels, c
 }
 
 #if defined(__x86_64__)
-// Eight rows at a time: their threshold pairs gathered by label, sixteen comparisons at once,
-// the undecided rows' indices compressed into place.
+// Eight rows at a time: their threshold pairs looked up by label, sixteen comparisons at once,
+// the undecided rows' indices compressed into place. With up to sixteen clusters the pairs sit
+// in two registers and one permute looks them up (a gather costs several times more on Zen 4);
+// beyond, they are gathered from memory.
 __attribute__((target("avx512f"))) static intptr_t undecided_avx512(const float *bounds, const int32_t *labels,
                                                                      const float *thresholds, intptr_t first,
-                                                                     intptr_t count, intptr_t *undecided) {
+                                                                     intptr_t count, intptr_t *undecided, intptr_t k) {
     intptr_t n = 0, i = first;
     const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i ones = _mm512_set1_epi32(-1);
+    __m512i low = _mm512_setzero_si512(), high = low;
+    if (k <= 16) {
+        int64_t pairs[16] = {0};
+        memcpy(pairs, thresholds, (size_t)k * sizeof(int64_t));
+        memcpy(&low, pairs, sizeof low);
+        memcpy(&high, pairs + 8, sizeof high);
+    }
     for (; i + 8 <= first + count; i += 8) {
         __m256i label = _mm256_loadu_si256((const __m256i *)(labels + i));
-        __m512 t = _mm512_castsi512_ps(_mm512_i32gather_epi64(label, (const void *)thresholds, 8));
+        __m512 t = _mm512_castsi512_ps(k <= 16 ? _mm512_permutex2var_epi64(low, _mm512_cvtepu32_epi64(label), high)
+                                               : _mm512_i32gather_epi64(label, (const void *)thresholds, 8));
         __m512 b = _mm512_loadu_ps(bounds + 2 * i);
         __mmask16 above = _mm512_cmp_ps_mask(b, t, _CMP_GT_OQ);
         __m512i halves = _mm512_maskz_mov_epi32(above, ones);
@@ -734,10 +758,10 @@ __attribute__((target("avx512f"))) static intptr_t undecided_avx512(const float 
 }
 #endif
 
-intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t first,
-                          intptr_t count, intptr_t *undecided) {
+intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t k,
+                          intptr_t first, intptr_t count, intptr_t *undecided) {
 #if defined(__x86_64__)
-    if (seglab_kernel_level() == 2) return undecided_avx512(bounds, labels, thresholds, first, count, undecided);
+    if (seglab_kernel_level() == 2) return undecided_avx512(bounds, labels, thresholds, first, count, undecided, k);
 #endif
     return undecided_baseline(bounds, labels, thresholds, first, count, undecided);
 }

@@ -336,7 +336,7 @@ struct BoundedAssignment {
                 for i in rows { undecided[count] = i; count += 1 }
             } else {
                 count = thresholds.withUnsafeBufferPointer { t in
-                    Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: t.baseAddress!, rows: rows, into: undecided)
+                    Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: t, rows: rows, into: undecided)
                 }
             }
             guard count > 0 else { return 0 }

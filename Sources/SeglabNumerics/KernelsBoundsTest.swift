@@ -2,15 +2,17 @@ import CSeglabKernels
 
 extension Kernels {
     /// The bounds test of a bounded K-Means step (the C kernel `seglab_undecided`): row i of
-    /// `rows` is decided when `bounds[i]` is above `thresholds[labels[i]]` in either lane. Writes
-    /// the rows not decided to `undecided` in order and returns how many; `undecided` has room
-    /// for `rows.count` (the kernel may write all of them).
+    /// `rows` is decided when `bounds[i]` is above `thresholds[labels[i]]` in either lane (one
+    /// pair per cluster; every label indexes `thresholds`). Writes the rows not decided to
+    /// `undecided` in order and returns how many; `undecided` has room for `rows.count` (the
+    /// kernel may write all of them).
     @inline(__always)
     public static func undecidedRows(bounds: UnsafePointer<SIMD2<Float>>, labels: UnsafePointer<Int32>,
-                                     thresholds: UnsafePointer<SIMD2<Float>>, rows: Range<Int>,
+                                     thresholds: UnsafeBufferPointer<SIMD2<Float>>, rows: Range<Int>,
                                      into undecided: UnsafeMutablePointer<Int>) -> Int {
         seglab_undecided(UnsafeRawPointer(bounds).assumingMemoryBound(to: Float.self), labels,
-                         UnsafeRawPointer(thresholds).assumingMemoryBound(to: Float.self), rows.lowerBound, rows.count, undecided)
+                         UnsafeRawPointer(thresholds.baseAddress!).assumingMemoryBound(to: Float.self), thresholds.count,
+                         rows.lowerBound, rows.count, undecided)
     }
 }
 

@@ -163,27 +163,32 @@ final class CKernelsTests: XCTestCase {
     }
 
     /// The bounds test (`Kernels.undecidedRows`) at every level lists exactly the rows a scalar
-    /// loop finds undecided, in order: equal values are not above, NaN thresholds decide nothing.
+    /// loop finds undecided, in order: equal values are not above, NaN thresholds decide nothing;
+    /// with up to sixteen clusters (AVX-512 looks their thresholds up in registers) and beyond.
     func testBoundsTestAtEveryLevel() {
         var rng = Xoshiro256StarStar(seed: 43)
-        let n = 1_037, k = 7
+        let n = 1_037
         // Small integers make equal values common.
         func value() -> Float { Float(rng.nextInt(below: 9)) - 4 }
-        let bounds = (0 ..< n).map { _ in SIMD2(value(), value()) }
-        let labels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k)) }
-        var thresholds = (0 ..< k).map { _ in SIMD2(value(), value()) }
-        thresholds[3].y = .nan
-        thresholds[5] = SIMD2(.nan, .nan)
-        for rows in [0 ..< n, 3 ..< n - 2, 5 ..< 12, 9 ..< 9] {
-            let expected = rows.filter { i in
-                let t = thresholds[Int(labels[i])]
-                return !(bounds[i].x > t.x || bounds[i].y > t.y)
-            }
-            for level in KernelLevel.allCases where level <= KernelLevel.supported {
-                KernelLevel.use(level)
-                var out = [Int](repeating: -1, count: rows.count)
-                let count = Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: thresholds, rows: rows, into: &out)
-                XCTAssertEqual(Array(out.prefix(count)), expected, "\(level.name) rows \(rows)")
+        for k in [7, 16, 23] {
+            let bounds = (0 ..< n).map { _ in SIMD2(value(), value()) }
+            let labels = (0 ..< n).map { _ in Int32(rng.nextInt(below: k)) }
+            var thresholds = (0 ..< k).map { _ in SIMD2(value(), value()) }
+            thresholds[3].y = .nan
+            thresholds[5] = SIMD2(.nan, .nan)
+            for rows in [0 ..< n, 3 ..< n - 2, 5 ..< 12, 9 ..< 9] {
+                let expected = rows.filter { i in
+                    let t = thresholds[Int(labels[i])]
+                    return !(bounds[i].x > t.x || bounds[i].y > t.y)
+                }
+                for level in KernelLevel.allCases where level <= KernelLevel.supported {
+                    KernelLevel.use(level)
+                    var out = [Int](repeating: -1, count: rows.count)
+                    let count = thresholds.withUnsafeBufferPointer { t in
+                        Kernels.undecidedRows(bounds: bounds, labels: labels, thresholds: t, rows: rows, into: &out)
+                    }
+                    XCTAssertEqual(Array(out.prefix(count)), expected, "\(level.name) k=\(k) rows \(rows)")
+                }
             }
         }
     }

@@ -58,11 +58,11 @@ intptr_t seglab_new_bounds(const intptr_t *rows, intptr_t m, const int32_t *foun
 
 /// The bounds test of the bounded K-Means step: row i (first ≤ i < first + count) is decided
 /// when bounds[2i] > thresholds[2·labels[i]] or bounds[2i + 1] > thresholds[2·labels[i] + 1]
-/// (comparisons of single-precision numbers, false with a NaN). Writes the rows that are not
-/// decided to `undecided`, in order, and returns how many; `undecided` has room for `count`
-/// entries, all of which may be written.
-intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t first,
-                          intptr_t count, intptr_t *undecided);
+/// (comparisons of single-precision numbers, false with a NaN); every label is in 0 ..< k.
+/// Writes the rows that are not decided to `undecided`, in order, and returns how many;
+/// `undecided` has room for `count` entries, all of which may be written.
+intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t k,
+                          intptr_t first, intptr_t count, intptr_t *undecided);
 
 /// Adds row i of `x` (n × d) to `sums[labels[i] * d ...]` (k × d) and counts it in
 /// `counts[labels[i]]`, for first ≤ i < first + count in row order (so each sum is the plain
