@@ -726,8 +726,8 @@ static intptr_t undecided_baseline(const float *bounds, const int32_t *labels, c
 // in two registers and one permute looks them up (a gather costs several times more on Zen 4);
 // beyond, they are gathered from memory.
 __attribute__((target("avx512f"))) static intptr_t undecided_avx512(const float *bounds, const int32_t *labels,
-                                                                     const float *thresholds, intptr_t first,
-                                                                     intptr_t count, intptr_t *undecided, intptr_t k) {
+                                                                     const float *thresholds, intptr_t k, intptr_t first,
+                                                                     intptr_t count, intptr_t *undecided) {
     intptr_t n = 0, i = first;
     const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i ones = _mm512_set1_epi32(-1);
@@ -761,7 +761,7 @@ __attribute__((target("avx512f"))) static intptr_t undecided_avx512(const float 
 intptr_t seglab_undecided(const float *bounds, const int32_t *labels, const float *thresholds, intptr_t k,
                           intptr_t first, intptr_t count, intptr_t *undecided) {
 #if defined(__x86_64__)
-    if (seglab_kernel_level() == 2) return undecided_avx512(bounds, labels, thresholds, first, count, undecided, k);
+    if (seglab_kernel_level() == 2) return undecided_avx512(bounds, labels, thresholds, k, first, count, undecided);
 #endif
     return undecided_baseline(bounds, labels, thresholds, first, count, undecided);
 }
