@@ -268,14 +268,23 @@ typedef long long v8l __attribute__((vector_size(64)));
 // `BoundedAssignment.assign` (square roots nudged outward, single-precision bounds rounded
 // outward, as `Bound.upFloat` and `Bound.downFloat`) in vector lanes, then each row's label and
 // bounds stored and its clusters marked, lane by lane (rows scatter over the chunk).
-// upper and lower (VF) of the W listed rows from j on (the last one again past the end).
+// upper and lower (VF) of the W listed rows from j on (the last one again past the end); a
+// whole block's distances are two vector loads, not 2·W lane inserts (in a micro-benchmark at
+// AVX-512, 1M × 8 in chunks of 8,192 rows, best of 15: 3.3 → 2.6 ns a row with every row
+// listed, 4.3 → 3.9 with 80 %, 4.6 → 4.1 with 30 %).
 #define NEW_BOUNDS_LANES                                                                           \
     VD b, s, t;                                                                                    \
-    for (int q = 0; q < W; q++) {                                                                  \
-        intptr_t e = j + q < m ? j + q : m - 1;                                                    \
-        b[q] = best[e];                                                                            \
-        s[q] = second[e];                                                                          \
-        t[q] = travelled[found[e]];                                                                \
+    if (j + W <= m) {                                                                              \
+        memcpy(&b, best + j, sizeof b);                                                            \
+        memcpy(&s, second + j, sizeof s);                                                          \
+        for (int q = 0; q < W; q++) t[q] = travelled[found[j + q]];                                \
+    } else {                                                                                       \
+        for (int q = 0; q < W; q++) {                                                              \
+            intptr_t e = j + q < m ? j + q : m - 1;                                                \
+            b[q] = best[e];                                                                        \
+            s[q] = second[e];                                                                      \
+            t[q] = travelled[found[e]];                                                            \
+        }                                                                                          \
     }                                                                                              \
     VD u = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (b + SPLAT(error)) * SPLAT(grow))) * SPLAT(grow); \
     VD l = __builtin_elementwise_sqrt(MAX(SPLAT(0.0), (s - SPLAT(error)) * SPLAT(shrink))) * SPLAT(shrink); \
