@@ -73,7 +73,7 @@ public struct KMeans: ClusteringAlgorithm {
             let batch = min(nInit - started, Self.fusedRestarts)
             let starts = (0 ..< batch).map { _ in initialCenters(x, rng: &rng) }
             started += batch
-            for run in try lloyd(x, largestSquaredNorm: facts.largestSquaredNorm, starts: starts, threshold: threshold,
+            for run in try lloyd(x, facts: facts, starts: starts, threshold: threshold,
                                  context: context) {
                 // As scikit-learn: the first run wins ties, and a run that finds the same partition
                 // again (up to renaming) never replaces it on rounding alone.
@@ -92,13 +92,14 @@ public struct KMeans: ClusteringAlgorithm {
     static let fusedRestarts = 10
 
     /// Beyond the default: each restart of a batch keeps a label and two bounds per row (12
-    /// bytes) and its running sums per stretch of rows, and a finished restart its labels and
+    /// bytes), its running sums per stretch of rows and, in a deferred iteration, the rows that
+    /// changed cluster (16 bytes each, every row at most), and a finished restart its labels and
     /// distances.
     public static func memoryEstimate(rows: Int, cols: Int, parameters: ResolvedParameters) -> Int {
         let k = parameters.optionalInt("k") ?? 8
         let batch = min(parameters.optionalInt("n_init") ?? 1, fusedRestarts)
         let keptPerRow = (8 * k * (cols + 1) + RestartState.stretchRows - 1) / RestartState.stretchRows
-        return rows * (8 * (6 + cols + k) + batch * (12 + keptPerRow))
+        return rows * (8 * (6 + cols + k) + batch * (28 + keptPerRow))
     }
 
     /// The centres one restart starts from (k-means++ or k distinct random rows), drawn from `rng`

@@ -90,11 +90,11 @@ final class KMeansTests: XCTestCase {
         let x = Matrix(rowArrays: [[0], [1], [2], [10], [11], [100]])
         let kmeans = KMeans(k: 3, maxIter: 1)
         let initial = Matrix(rowArrays: [[1], [10], [10]])
-        let result = try kmeans.lloyd(x, largestSquaredNorm: MatrixFacts(x).largestSquaredNorm, centers: initial, threshold: 0, context: .detached())
+        let result = try kmeans.lloyd(x, facts: MatrixFacts(x), centers: initial, threshold: 0, context: .detached())
         XCTAssertEqual(result.centers.storage, [1, 10.5, 100])
         XCTAssertEqual(result.labels, [0, 0, 0, 1, 1, 2])
         // Run to convergence: every cluster non-empty and labels consistent with the centres.
-        let full = try KMeans(k: 3).lloyd(x, largestSquaredNorm: MatrixFacts(x).largestSquaredNorm, centers: initial, threshold: 0, context: .detached())
+        let full = try KMeans(k: 3).lloyd(x, facts: MatrixFacts(x), centers: initial, threshold: 0, context: .detached())
         XCTAssertEqual(Set(full.labels), [0, 1, 2])
         XCTAssertEqual(KMeansModel(centers: (0 ..< 3).map { full.centers.row($0) }).predict(x).labels, full.labels)
     }
@@ -154,7 +154,7 @@ final class KMeansTests: XCTestCase {
             let k = labels.max()! + 1
             var (centers, counts) = Kernels.groupSums(x, labels: labels, groups: k)
             for c in 0 ..< k { for f in 0 ..< x.cols { centers[c, f] /= Double(counts[c]) } }
-            let result = try KMeans(k: k).lloyd(x, largestSquaredNorm: MatrixFacts(x).largestSquaredNorm, centers: centers, threshold: 0, context: .detached())
+            let result = try KMeans(k: k).lloyd(x, facts: MatrixFacts(x), centers: centers, threshold: 0, context: .detached())
             XCTAssertEqual(result.labels, labels, name)
             let expected = entry["sklearn_inertia_"] as! Double
             XCTAssertEqual(result.inertia, expected, accuracy: 1e-9 * expected, name)
