@@ -331,10 +331,12 @@ final class RestartState {
     private(set) var deferred = false
     /// Whether some chunk's sums lag behind its labels (`staleFrom`).
     private(set) var stale = false
-    /// Whether the next iteration may defer its sums: not the first, nor after two iterations
-    /// had to be taken again (data with exact ties would have every one taken twice).
+    /// Whether the next iteration may defer its sums: not the first, nor after two deferred
+    /// iterations in a row had to be taken again (data with exact ties would have every one
+    /// taken twice; a rare near tie costs one iteration twice).
     private(set) var mayDefer = false
     private(set) var undone = 0
+    private var undoneInARow = 0
     private(set) var deferredIterations = 0
 
     init(centers: Matrix, rows: Int, chunks: Int, k: Int, d: Int, sumError: [Double]) {
@@ -435,11 +437,12 @@ final class RestartState {
         deferred = true
         stale = true
         deferredIterations += 1
+        undoneInARow = 0
     }
 
-    /// The next iteration may defer, unless two iterations were undone.
+    /// The next iteration may defer, unless the last two deferred ones were undone.
     func allowDeferring() {
-        mayDefer = undone < 2
+        mayDefer = undoneInARow < 2
     }
 
     /// A deferred iteration undone: the rows that changed cluster take back their labels, with
@@ -455,6 +458,7 @@ final class RestartState {
         }
         stale = true
         undone += 1
+        undoneInARow += 1
         mayDefer = false
     }
 
