@@ -29,8 +29,7 @@ extension KMeans {
     /// chunk order.
     ///
     /// Those sums are deferred while they are not needed to the bit. After the first iteration
-    /// and until the centres' shift nears the tolerance, an iteration adds and subtracts the
-    /// rows that changed cluster to running sums instead (a few rows instead of a read of every
+    /// an iteration adds and subtracts the rows that changed cluster to running sums instead (a few rows instead of a read of every
     /// chunk that changed), and assigns the next rows with those centres, whose distance to
     /// Lloyd's is bounded (`RestartState.coordinateError`): every decision is taken with that
     /// margin added to the distances' error, so it is Lloyd's, or the iteration is undone and
@@ -135,7 +134,7 @@ extension KMeans {
         state.move(to: updated, error: nil)
         // The next deferred sums start from the labels' sums (a relocation is not kept in them:
         // the next exact sums are summed from the labels again).
-        state.setExact(sums: merged, centers: updated)
+        state.setExact(sums: merged)
         state.nIter = iteration
         // Unchanged labels mean the centres are already their means: no final assignment
         // needed, unless a relocation moved a centre in this very iteration.
@@ -414,19 +413,11 @@ final class RestartState {
         Bound.up(Bound.up(v.reduce(0) { Bound.up($0 + Bound.up($1 * $1)) }).squareRoot())
     }
 
-    /// After an exact iteration: Lloyd's sums of the labels, and Lloyd's centres (those of the
-    /// sums, or relocated).
-    func setExact(sums merged: GroupAccumulator, centers exact: Matrix) {
+    /// Lloyd's sums of the labels, after an exact iteration or a catch-up.
+    func setExact(sums merged: GroupAccumulator) {
         sums = merged.sums
         counts = merged.counts
         deferredError = [Double](repeating: 0, count: k * d)
-        if deferred {
-            // The same centres as Lloyd's, now to the bit: no movement.
-            centers = exact
-            coordinateError = deferredError
-            epsilon = [Double](repeating: 0, count: k)
-            deferred = false
-        }
     }
 
     /// After a deferred iteration: the running sums of the new labels (the chunks marked stale).
@@ -462,7 +453,7 @@ final class RestartState {
         mayDefer = false
     }
 
-    /// Chunk `chunk` (rows `rows`) marked: its first changed row and the clusters touched.
+    /// Chunk `chunk` marked: its first changed row and the clusters touched.
     func markStale(chunk: Int, from row: Int, touched: UnsafePointer<Int32>) {
         staleFrom[chunk] = min(staleFrom[chunk], row)
         for c in 0 ..< k { staleTouched[chunk * k + c] |= touched[c] }
@@ -476,10 +467,17 @@ final class RestartState {
         (staleTouched + chunk * k).update(repeating: 0, count: k)
     }
 
-    /// After every chunk caught up: Lloyd's sums, and Lloyd's centres if they were deferred.
+    /// After every chunk caught up: Lloyd's sums, and Lloyd's centres (`exact`, those sums'
+    /// means) if they were deferred, to the bit and with no movement. Centres that were not
+    /// deferred stay (a relocation may have moved them off their sums' means).
     func caughtUp(_ merged: GroupAccumulator, centers exact: Matrix) {
         stale = false
-        setExact(sums: merged, centers: exact)
+        setExact(sums: merged)
+        guard deferred else { return }
+        centers = exact
+        coordinateError = [Double](repeating: 0, count: k * d)
+        epsilon = [Double](repeating: 0, count: k)
+        deferred = false
     }
 
     /// The chunk's sums and counts of the clusters that lost or gained a row, summed again over
@@ -680,11 +678,6 @@ struct BoundedAssignment {
                     }
                     var outcome = AssignOutcome()
                     if deferring {
-                        var moved = 0
-                        for j in 0 ..< count { moved += found[j] != labels[undecided[j]] ? 1 : 0 }
-                        outcome.movedRows.reserveCapacity(moved)
-                        outcome.movedOld.reserveCapacity(moved)
-                        outcome.movedNew.reserveCapacity(moved)
                         for j in 0 ..< count where found[j] != labels[undecided[j]] {
                             outcome.movedRows.append(undecided[j])
                             outcome.movedOld.append(labels[undecided[j]])
