@@ -29,19 +29,19 @@ public struct MatrixFacts: Sendable {
         }
         let first = x.storage.withUnsafeBufferPointer { xs in
             Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (sums: [Double], absolute: [Double], largest: Double, finite: Bool) in
+                let x = xs.baseAddress! + rows.lowerBound * d
                 var sums = [Double](repeating: 0, count: d), absolute = sums
-                var largest = 0.0, finite = true
                 sums.withUnsafeMutableBufferPointer { s in
                     absolute.withUnsafeMutableBufferPointer { a in
-                        for i in rows {
-                            let r = xs.baseAddress! + i * d
-                            for f in 0 ..< d where !r[f].isFinite { finite = false }
-                            Kernels.addRow(r, to: s.baseAddress!, dims: d)
-                            for f in 0 ..< d { a[f] += abs(r[f]) }
-                            largest = max(largest, Kernels.dot(r, r, count: d))
-                        }
+                        Self.columnSums(x, rows: rows.count, dims: d, sums: s.baseAddress!, absolute: a.baseAddress!)
                     }
                 }
+                var largest = 0.0
+                for i in 0 ..< rows.count { largest = max(largest, Kernels.dot(x + i * d, x + i * d, count: d)) }
+                // A NaN or an infinity makes its column's Σ|x| non-finite; a finite sum that
+                // overflowed does too, and only then is every value looked at.
+                let finite = absolute.allSatisfy(\.isFinite)
+                    || UnsafeBufferPointer(start: x, count: rows.count * d).allSatisfy(\.isFinite)
                 return (sums, absolute, largest, finite)
             }
         }
@@ -52,11 +52,9 @@ public struct MatrixFacts: Sendable {
             mean.withUnsafeBufferPointer { m in
                 Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> [Double] in
                     var s = [Double](repeating: 0, count: d)
-                    for i in rows {
-                        for f in 0 ..< d {
-                            let e = xs[i * d + f] - m[f]
-                            s[f] += e * e
-                        }
+                    s.withUnsafeMutableBufferPointer { s in
+                        Self.squaredDeviations(xs.baseAddress! + rows.lowerBound * d, rows: rows.count, dims: d,
+                                               from: m.baseAddress!, into: s.baseAddress!)
                     }
                     return s
                 }
@@ -70,5 +68,60 @@ public struct MatrixFacts: Sendable {
         allFinite = first.allSatisfy(\.finite)
         largestSquaredNorm = first.map(\.largest).max()!
         columnVariances = squares.map { $0 / Double(n) }
+    }
+
+    /// Per column of `rows` rows of `dims` values, Σx and Σ|x| over the rows in row order.
+    /// Eight columns at a time in registers (lane-wise, so each column's sum has the bits of a
+    /// scalar one), the chunk in cache re-read per block of columns.
+    private static func columnSums(_ x: UnsafePointer<Double>, rows: Int, dims d: Int,
+                                   sums: UnsafeMutablePointer<Double>, absolute: UnsafeMutablePointer<Double>) {
+        var f = 0
+        while f + 8 <= d {
+            var s = SIMD8<Double>.zero, a = SIMD8<Double>.zero
+            for i in 0 ..< rows {
+                let v = UnsafeRawPointer(x + i * d + f).loadUnaligned(as: SIMD8<Double>.self)
+                s += v
+                a += v.replacing(with: -v, where: v .< 0)
+            }
+            UnsafeMutableRawPointer(sums + f).storeBytes(of: s, as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(absolute + f).storeBytes(of: a, as: SIMD8<Double>.self)
+            f += 8
+        }
+        while f < d {
+            var s = 0.0, a = 0.0
+            for i in 0 ..< rows {
+                let v = x[i * d + f]
+                s += v
+                a += abs(v)
+            }
+            sums[f] = s
+            absolute[f] = a
+            f += 1
+        }
+    }
+
+    /// Per column, Σ(x − mean)² over the rows in row order, as `columnSums` takes its sums.
+    private static func squaredDeviations(_ x: UnsafePointer<Double>, rows: Int, dims d: Int,
+                                          from mean: UnsafePointer<Double>, into squares: UnsafeMutablePointer<Double>) {
+        var f = 0
+        while f + 8 <= d {
+            let m = UnsafeRawPointer(mean + f).loadUnaligned(as: SIMD8<Double>.self)
+            var s = SIMD8<Double>.zero
+            for i in 0 ..< rows {
+                let e = UnsafeRawPointer(x + i * d + f).loadUnaligned(as: SIMD8<Double>.self) - m
+                s += e * e
+            }
+            UnsafeMutableRawPointer(squares + f).storeBytes(of: s, as: SIMD8<Double>.self)
+            f += 8
+        }
+        while f < d {
+            var s = 0.0
+            for i in 0 ..< rows {
+                let e = x[i * d + f] - mean[f]
+                s += e * e
+            }
+            squares[f] = s
+            f += 1
+        }
     }
 }
