@@ -6,9 +6,11 @@ extension KMeans {
         var centers: Matrix
         var inertia: Double
         var nIter: Int
-        /// Iterations whose sums were updated by the rows that moved, and deferred iterations
+        /// Iterations whose sums were updated by the rows that moved; of those, the ones that met
+        /// rows too near a tie and called them with Lloyd's centres; and deferred iterations
         /// undone and taken again (see `lloyd(starts:)`).
         var deferredIterations = 0
+        var resolvedIterations = 0
         var redoneIterations = 0
     }
 
@@ -29,13 +31,15 @@ extension KMeans {
     /// chunk order.
     ///
     /// Those sums are deferred while they are not needed to the bit. After the first iteration
-    /// an iteration adds and subtracts the rows that changed cluster to running sums instead (a few rows instead of a read of every
-    /// chunk that changed), and assigns the next rows with those centres, whose distance to
-    /// Lloyd's is bounded (`RestartState.coordinateError`): every decision is taken with that
-    /// margin added to the distances' error, so it is Lloyd's, or the iteration is undone and
-    /// taken again with Lloyd's centres (a near tie, an empty cluster, a shift too close to the
-    /// tolerance to call). Lloyd's centres are summed, from the rows' labels, whenever they are
-    /// needed: before an exact iteration, at the end.
+    /// an iteration adds and subtracts the rows that changed cluster to running sums instead (a
+    /// few rows instead of a read of every chunk that changed), and assigns the next rows with
+    /// those centres, whose distance to Lloyd's is bounded (`RestartState.coordinateError`):
+    /// every decision is taken with that margin added to the distances' error, so it is Lloyd's.
+    /// A chunk with a row too near a tie to call is left as it was and assigned again with
+    /// Lloyd's centres, the other chunks' decisions kept; an empty cluster or a shift too close
+    /// to the tolerance to call undoes the iteration, which is taken again with Lloyd's centres.
+    /// Lloyd's centres are summed, from the rows' labels, whenever they are needed: for those,
+    /// before an exact iteration, at the end.
     ///
     /// The restarts share the passes over the data: a fixed chunk of rows is read once and
     /// every unfinished restart processes it, each exactly as a fit on its own. `facts` are
@@ -72,6 +76,25 @@ extension KMeans {
             let acc = state.mergedSums(chunks: chunks.count)
             state.caughtUp(acc, centers: Self.means(acc))
         }
+        // A deferred pass whose chunks met rows too near a tie (left as they were): the other
+        // chunks' labels and bounds are Lloyd's, so only those chunks are assigned again, with
+        // Lloyd's centres of the labels before the pass, and the pass stays deferred.
+        func resolve(_ state: RestartState, _ outcomes: [AssignOutcome]) -> [AssignOutcome] {
+            state.relabel(outcomes, back: true)
+            exact(state)
+            state.relabel(outcomes, back: false)
+            let step = BoundedAssignment(state, rowNormBound: rowNormBound, deferring: true)
+            let again = outcomes.indices.filter { outcomes[$0].ambiguous }
+            let assigned = x.storage.withUnsafeBufferPointer { xs in
+                Parallel.mapChunks(count: again.count, chunkSize: 1) { r in
+                    step.assign(xs.baseAddress!, rows: chunks[again[r.lowerBound]], chunk: again[r.lowerBound], summing: true)
+                }
+            }
+            var resolved = outcomes
+            for (c, outcome) in zip(again, assigned) { resolved[c] = outcome }
+            state.resolved()
+            return resolved
+        }
         var iteration = 0
         while iteration < maxIter, states.contains(where: { !$0.finished }) {
             iteration += 1
@@ -82,8 +105,9 @@ extension KMeans {
             let outcomes = assignAll(steps, summing: true)
             var again = [RestartState]()
             for (a, state) in active.enumerated() {
-                let mine = outcomes.map { $0[a] }
+                var mine = outcomes.map { $0[a] }
                 if steps[a].deferring {
+                    if mine.contains(where: \.ambiguous) { mine = resolve(state, mine) }
                     if !finishDeferred(state, mine, iteration: iteration, threshold: threshold) { again.append(state) }
                 } else {
                     finishExact(x, state, mine, packed: steps[a].packed, iteration: iteration, threshold: threshold)
@@ -108,7 +132,8 @@ extension KMeans {
         let inertias = Kernels.sumSquaredResiduals(x, labelings: states.map { (centers: $0.centers, labels: UnsafePointer($0.labels)) })
         return zip(states, inertias).map { s, inertia in
             LloydResult(labels: (0 ..< n).map { Int(s.labels[$0]) }, centers: s.centers, inertia: inertia, nIter: s.nIter,
-                        deferredIterations: s.deferredIterations, redoneIterations: s.undone)
+                        deferredIterations: s.deferredIterations, resolvedIterations: s.resolvedIterations,
+                        redoneIterations: s.undone)
         }
     }
 
@@ -150,8 +175,8 @@ extension KMeans {
     /// The end of a deferred iteration: the running sums moved by the rows that changed
     /// cluster, the centres from them with their error, and the stopping tests when their
     /// outcome is certain. Returns false, with every label back as it was, when the iteration
-    /// must be taken again with Lloyd's centres: a row too near a tie, an empty cluster, a
-    /// shift too near the tolerance.
+    /// must be taken again with Lloyd's centres: an empty cluster, a shift too near the
+    /// tolerance (rows too near a tie were called first: `resolve`).
     private func finishDeferred(_ state: RestartState, _ outcomes: [AssignOutcome], iteration: Int, threshold: Double) -> Bool {
         let d = state.d, k = state.k
         var counts = state.counts
@@ -160,7 +185,7 @@ extension KMeans {
             movedRows += o.movedRows.count
             for (old, new) in zip(o.movedOld, o.movedNew) { counts[Int(old)] -= 1; counts[Int(new)] += 1 }
         }
-        guard !outcomes.contains(where: \.ambiguous), !counts.contains(0) else {
+        guard !counts.contains(0) else {
             state.undo(outcomes)
             return false
         }
@@ -331,11 +356,13 @@ final class RestartState {
     /// Whether some chunk's sums lag behind its labels (`staleFrom`).
     private(set) var stale = false
     /// Whether the next iteration may defer its sums: not the first, nor after two deferred
-    /// iterations in a row had to be taken again (data with exact ties would have every one
-    /// taken twice; a rare near tie costs one iteration twice).
+    /// iterations in a row had to sum Lloyd's centres (data with exact ties would sum them in
+    /// every one; a rare near tie costs one catch-up).
     private(set) var mayDefer = false
     private(set) var undone = 0
-    private var undoneInARow = 0
+    private(set) var resolvedIterations = 0
+    private var troubledInARow = 0
+    private var troubled = false
     private(set) var deferredIterations = 0
 
     init(centers: Matrix, rows: Int, chunks: Int, k: Int, d: Int, sumError: [Double]) {
@@ -428,12 +455,34 @@ final class RestartState {
         deferred = true
         stale = true
         deferredIterations += 1
-        undoneInARow = 0
+        troubledInARow = troubled ? troubledInARow + 1 : 0
+        troubled = false
     }
 
-    /// The next iteration may defer, unless the last two deferred ones were undone.
+    /// The next iteration may defer, unless the last two deferred ones were resolved or undone.
     func allowDeferring() {
-        mayDefer = undoneInARow < 2
+        mayDefer = troubledInARow < 2
+    }
+
+    /// This deferred pass called its rows too near a tie with Lloyd's centres (`resolve`).
+    func resolved() {
+        resolvedIterations += 1
+        troubled = true
+    }
+
+    /// The rows that changed cluster in a deferred pass given their labels before it
+    /// (`back`), bounds untouched, or their new labels again with their chunks marked stale.
+    func relabel(_ outcomes: [AssignOutcome], back: Bool) {
+        for (chunk, o) in outcomes.enumerated() where !o.movedRows.isEmpty {
+            for (i, (old, new)) in zip(o.movedRows, zip(o.movedOld, o.movedNew)) { labels[i] = back ? old : new }
+            if back { continue }
+            staleFrom[chunk] = min(staleFrom[chunk], o.movedRows[0])
+            for (old, new) in zip(o.movedOld, o.movedNew) {
+                staleTouched[chunk * k + Int(old)] = 1
+                staleTouched[chunk * k + Int(new)] = 1
+            }
+            stale = true
+        }
     }
 
     /// A deferred iteration undone: the rows that changed cluster take back their labels, with
@@ -449,7 +498,8 @@ final class RestartState {
         }
         stale = true
         undone += 1
-        undoneInARow += 1
+        troubledInARow += 1
+        troubled = false
         mayDefer = false
     }
 
