@@ -92,6 +92,47 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(Kernels.rowSquaredNorms(x), [5, 25, 100, 50])
     }
 
+    /// The facts of 11 columns (a block of eight, three alone) over several chunks equal a plain
+    /// per-column reading to the bit; a NaN or an infinity anywhere is seen, and finite values
+    /// whose absolute sum overflows are still finite.
+    func testMatrixFactsAgainstPlainSums() {
+        let n = 2 * Kernels.rowChunk + 37, d = 11
+        var rng = Xoshiro256StarStar(seed: 31)
+        let x = Matrix(rows: n, cols: d, storage: (0 ..< n * d).map { _ in (rng.nextDouble() - 0.3) * 1e3 })
+        let facts = MatrixFacts(x)
+        XCTAssertTrue(facts.allFinite)
+        let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
+        for f in 0 ..< d {
+            var total = 0.0, absolute = 0.0
+            for rows in chunks {
+                var s = 0.0, a = 0.0
+                for i in rows { s += x[i, f]; a += abs(x[i, f]) }
+                total += s
+                absolute += a
+            }
+            let mean = total / Double(n)
+            var squares = 0.0
+            for rows in chunks {
+                var s = 0.0
+                for i in rows { s += (x[i, f] - mean) * (x[i, f] - mean) }
+                squares += s
+            }
+            XCTAssertEqual(facts.columnVariances[f].bitPattern, (squares / Double(n)).bitPattern, "column \(f)")
+            XCTAssertGreaterThanOrEqual(facts.columnAbsoluteSums[f], absolute, "column \(f)")
+            XCTAssertLessThan(facts.columnAbsoluteSums[f], absolute * (1 + 1e-9), "column \(f)")
+        }
+        XCTAssertEqual(facts.largestSquaredNorm, Kernels.rowSquaredNorms(x).max())
+        for bad in [Double.nan, .infinity, -.infinity] {
+            for (row, col) in [(0, 0), (n - 1, 7), (Kernels.rowChunk + 5, 10)] {
+                var y = x
+                y[row, col] = bad
+                XCTAssertFalse(MatrixFacts(y).allFinite, "\(bad) at (\(row), \(col))")
+            }
+        }
+        let huge = Matrix(rows: 4, cols: 9, storage: [Double](repeating: -1e308, count: 36))
+        XCTAssertTrue(MatrixFacts(huge).allFinite)
+    }
+
     func testPackedCentersDistancesOfABlockOfRows() {
         let centers = Matrix(rowArrays: [[0, 0], [3, 4], [1, 1]])
         let x = Matrix(rowArrays: [[3, 4], [0, 0], [1, 1], [3, 4], [2, 0]])  // not a multiple of 4 rows
