@@ -181,9 +181,9 @@ extension KMeans {
         let d = state.d, k = state.k
         var counts = state.counts
         var movedRows = 0
-        for o in outcomes {
+        for o in outcomes where !o.movedRows.isEmpty {
             movedRows += o.movedRows.count
-            for (old, new) in zip(o.movedOld, o.movedNew) { counts[Int(old)] -= 1; counts[Int(new)] += 1 }
+            for c in 0 ..< k { counts[c] += o.countDeltas[c] }
         }
         guard !counts.contains(0) else {
             state.undo(outcomes)
@@ -581,8 +581,8 @@ final class RestartState {
 
 /// What one chunk's assignment did for one restart: how many labels changed; in a deferred
 /// pass, the rows that changed cluster (in row order, with their old and new clusters), their
-/// sums' change (k × d) and per feature Σ|x| over them, or that a row was too near a tie
-/// (nothing written).
+/// sums' change (k × d), counts' change (k) and per feature Σ|x| over them, or that a row was
+/// too near a tie (nothing written).
 struct AssignOutcome {
     var changed = 0
     var ambiguous = false
@@ -590,6 +590,7 @@ struct AssignOutcome {
     var movedOld: [Int32] = []
     var movedNew: [Int32] = []
     var deltas: [Double] = []
+    var countDeltas: [Int] = []
     var movedAbsolute: [Double] = []
 }
 
@@ -645,8 +646,10 @@ struct BoundedAssignment {
     /// centres.
     let error: Double
     /// With deferred centres, 2E′: the least gap between the nearest two distances that proves
-    /// the nearest is Lloyd's.
+    /// the nearest is Lloyd's (`rowMargin`: the same with one row's norm for the largest).
     let margin: Double?
+    /// Bounds every centre's norm from above, and the largest distance of a centre to Lloyd's.
+    let centerNormBound: Double, largestEpsilon: Double
     /// Whether this pass defers the sums (see `KMeans.lloyd(starts:)`).
     let deferring: Bool
     let travelled: [Double], travelledMax: Double
@@ -663,10 +666,12 @@ struct BoundedAssignment {
         let epsilon = state.epsilon
         let largestEpsilon = epsilon.max() ?? 0
         let centerNormBound = Bound.up(Bound.up((Kernels.rowSquaredNorms(centers).max() ?? 0).squareRoot()) + largestEpsilon)
+        self.centerNormBound = centerNormBound
+        self.largestEpsilon = largestEpsilon
         let r = Bound.up(rowNormBound + centerNormBound)
         let plain = Bound.squaredDistanceError(dims: d, normSum: r)
         if state.deferred {
-            error = Bound.up(Bound.up(2 * plain) + Bound.up(Bound.up(2 * r * largestEpsilon) + Bound.up(largestEpsilon * largestEpsilon)))
+            error = Self.deferredError(plain: plain, normSum: r, epsilon: largestEpsilon)
             margin = Bound.up(2 * error)
         } else {
             error = plain
@@ -694,6 +699,21 @@ struct BoundedAssignment {
             SIMD2(Bound.upFloat(Bound.up(base + travelled[a])),
                   -Bound.downFloat(Bound.down(Bound.down(gap[a] - s) * 0.5 - travelled[a])))
         }
+    }
+
+    /// E′ = 2E + 2rε + ε², rounded up: the error, against Lloyd's computed squared distance, of
+    /// one computed to centres within ε of Lloyd's, r bounding ‖x‖ + ‖c‖.
+    static func deferredError(plain: Double, normSum r: Double, epsilon: Double) -> Double {
+        Bound.up(Bound.up(2 * plain) + Bound.up(Bound.up(2 * r * epsilon) + Bound.up(epsilon * epsilon)))
+    }
+
+    /// `margin` for one row, from its own norm: the largest norm sets the margin for every row,
+    /// and a few rows with large values would otherwise leave typical ones too near a tie.
+    func rowMargin(_ row: UnsafePointer<Double>) -> Double {
+        let d = state.d
+        let r = Bound.up(Bound.up(Kernels.dot(row, row, count: d).squareRoot()) + centerNormBound)
+        let plain = Bound.squaredDistanceError(dims: d, normSum: r)
+        return Bound.up(2 * Self.deferredError(plain: plain, normSum: r, epsilon: largestEpsilon))
     }
 
     /// Assigns rows `rows` (chunk `chunk`); when a label changed and `summing`, re-sums the
@@ -724,7 +744,9 @@ struct BoundedAssignment {
                     let found = labelScratch.baseAddress!, best = distanceScratch.baseAddress!, second = best + count
                     packed.nearestTwo(x, rows: undecided, count: count, labels: found, best: best, second: second)
                     if let margin {
-                        for j in 0 ..< count where !(second[j] - best[j] > margin) { return AssignOutcome(ambiguous: true) }
+                        for j in 0 ..< count where !(second[j] - best[j] > margin) {
+                            guard second[j] - best[j] > rowMargin(x + undecided[j] * d) else { return AssignOutcome(ambiguous: true) }
+                        }
                     }
                     var outcome = AssignOutcome()
                     if deferring {
@@ -750,20 +772,24 @@ struct BoundedAssignment {
                     }
                     state.markStale(chunk: chunk, from: firstChanged, touched: touched)
                     var deltas = [Double](repeating: 0, count: k * d), absolute = [Double](repeating: 0, count: d)
+                    var countDeltas = [Int](repeating: 0, count: k)
                     deltas.withUnsafeMutableBufferPointer { delta in
                         absolute.withUnsafeMutableBufferPointer { a in
                             for j in outcome.movedRows.indices {
                                 let r = x + outcome.movedRows[j] * d
-                                let new = Int(outcome.movedNew[j]) * d, old = Int(outcome.movedOld[j]) * d
+                                let new = Int(outcome.movedNew[j]), old = Int(outcome.movedOld[j])
+                                countDeltas[new] += 1
+                                countDeltas[old] -= 1
                                 for f in 0 ..< d {
-                                    delta[new + f] += r[f]
-                                    delta[old + f] -= r[f]
+                                    delta[new * d + f] += r[f]
+                                    delta[old * d + f] -= r[f]
                                     a[f] += abs(r[f])
                                 }
                             }
                         }
                     }
                     outcome.deltas = deltas
+                    outcome.countDeltas = countDeltas
                     outcome.movedAbsolute = absolute
                     return outcome
                 }
