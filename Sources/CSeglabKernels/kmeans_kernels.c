@@ -66,6 +66,10 @@ typedef long long v8l __attribute__((vector_size(64)));
 #endif
 // How many blocks ahead the listed rows are prefetched: they are scattered over the chunk.
 #define AHEAD 4
+// How many rows ahead k-means++'s pass prefetches the rows it reads in order: without it the
+// loads of each block wait on memory (in alternating runs on 1M x 8 its passes took 0.88 of
+// the time with 64 rows, 4 KB, ahead; 32 rows gained less, 128 about nothing).
+#define PLUS_PLUS_AHEAD_ROWS 64
 
 // (‖x‖² − 2·dot) + ‖c‖², clamped at 0 (rounding can push it below): MAX(0, t) is t < 0 ? 0 : t.
 #define FINISH(dot, cn) MAX(SPLAT(0.0), (n4 - SPLAT(2.0) * (dot)) + SPLAT(cn))
@@ -454,6 +458,10 @@ typedef long long v8l __attribute__((vector_size(64)));
         for (intptr_t j = 0; j < count; j += W) {                                                  \
             const int valid = count - j < W ? (int)(count - j) : W;                                \
             const intptr_t base = first + j;                                                       \
+            if (j + PLUS_PLUS_AHEAD_ROWS + W <= count) {                                           \
+                const char *ahead_ = (const char *)(x + (base + PLUS_PLUS_AHEAD_ROWS) * d);          \
+                for (intptr_t l_ = 0; l_ < W * d * 8; l_ += 64) __builtin_prefetch(ahead_ + l_);    \
+            }                                                                                      \
             VD near, n4;                                                                           \
             int32_t own[W];                                                                        \
             const double *p[W];                                                                    \
