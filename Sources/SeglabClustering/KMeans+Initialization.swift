@@ -40,7 +40,6 @@ extension KMeans {
         let closest = UnsafeMutablePointer<Double>.allocate(capacity: n)
         // The position in `chosen` of the centre each row's `closest` is the distance to.
         let owner = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        owner.initialize(repeating: 0, count: n)
         let chunks = Parallel.chunkRanges(count: n, chunkSize: Kernels.rowChunk)
         let folded = UnsafeMutablePointer<Bool>.allocate(capacity: chunks.count)
         folded.initialize(repeating: true, count: chunks.count)
@@ -50,19 +49,23 @@ extension KMeans {
             folded.deallocate()
         }
         // Each row's distance to the first centre (folded into +∞), and per chunk their sum over
-        // its rows in order (the same centre scored) and its rows' largest squared norm (every
-        // row is read); the potential is the chunks' sum in chunk order. No threshold decides
-        // anything yet.
+        // its rows in order (the bits of the same centre scored: min(d, d) added row after row
+        // from 0) and its rows' largest squared norm (every row is read); the potential is the
+        // chunks' sum in chunk order. No threshold decides anything yet.
         let firstCenter = PackedCenters(x.selectingRows(chosen))
         let first = PlusPlusFold(candidates: firstCenter, trial: 0, position: 0, thresholds: [-.infinity])
         let firstPass = x.storage.withUnsafeBufferPointer { xs in
-            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows in
+            Parallel.mapChunks(count: n, chunkSize: Kernels.rowChunk) { rows -> (potential: Double, largestNorm: Double) in
                 (closest + rows.lowerBound).initialize(repeating: .infinity, count: rows.count)
-                return Kernels.plusPlusPass(xs.baseAddress!, rows: rows, closest: closest, owner: owner,
-                                            fold: first, score: (firstCenter, [-.infinity]))
+                (owner + rows.lowerBound).initialize(repeating: 0, count: rows.count)
+                let pass = Kernels.plusPlusPass(xs.baseAddress!, rows: rows, closest: closest, owner: owner,
+                                                fold: first, score: nil)
+                var potential = 0.0
+                for i in rows { potential += closest[i] }
+                return (potential, pass.largestNorm)
             }
         }
-        var chunkSums = firstPass.map { $0.potentials[0] }
+        var chunkSums = firstPass.map(\.potential)
         var potential = chunkSums.reduce(0, +)
         // Centres are rows, so max‖x‖ bounds max‖c‖ too.
         let rowNormBound = Bound.up((firstPass.map(\.largestNorm).max() ?? 0).squareRoot())
