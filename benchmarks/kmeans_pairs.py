@@ -62,10 +62,9 @@ def main():
     print("pair  order            init: seglab  sklearn  ratio (cpu ratio)   iteration: seglab  sklearn  ratio (cpu ratio)")
     ratios = {"init": [], "iteration": [], "init cpu": [], "iteration cpu": []}
     for p in range(args.pairs):
-        first, second = (seglab, sklearn) if p % 2 == 0 else (sklearn, seglab)
-        outputs = {id(first): run(first)}
-        outputs[id(second)] = run(second)
-        s, r = figures(outputs[id(seglab)], args.k), figures(outputs[id(sklearn)], args.k)
+        sides = [("seglab", seglab), ("sklearn", sklearn)]
+        outputs = {name: run(command) for name, command in (sides if p % 2 == 0 else sides[::-1])}
+        s, r = figures(outputs["seglab"], args.k), figures(outputs["sklearn"], args.k)
         row = []
         for name in ("init", "iteration"):
             wall, cpu = s[name][0] / r[name][0], s[name][1] / r[name][1]

@@ -151,11 +151,7 @@ extension KMeans {
             relocated = relocateEmptyClusters(x, labels: state.labels, minSqDist: minSqDist, into: &acc)
         }
         let updated = Self.means(acc)
-        var shift = 0.0
-        for j in 0 ..< updated.storage.count {
-            let e = updated.storage[j] - state.centers.storage[j]
-            shift += e * e
-        }
+        let shift = Self.squaredShift(from: state.centers, to: updated)
         state.move(to: updated, error: nil)
         // The next deferred sums start from the labels' sums (a relocation is not kept in them:
         // the next exact sums are summed from the labels again).
@@ -179,21 +175,19 @@ extension KMeans {
     /// tolerance (rows too near a tie were called first: `resolve`).
     private func finishDeferred(_ state: RestartState, _ outcomes: [AssignOutcome], iteration: Int, threshold: Double) -> Bool {
         let d = state.d, k = state.k
-        var counts = state.counts
+        // The moved rows' counts and sums, chunk by chunk in chunk order, and a bound on their
+        // roundings.
+        var counts = state.counts, sums = state.sums, movedAbsolute = [Double](repeating: 0, count: d)
         var movedRows = 0
         for o in outcomes where !o.movedRows.isEmpty {
             movedRows += o.movedRows.count
             for c in 0 ..< k { counts[c] += o.countDeltas[c] }
+            for j in 0 ..< k * d { sums[j] += o.deltas[j] }
+            for f in 0 ..< d { movedAbsolute[f] += o.movedAbsolute[f] }
         }
         guard !counts.contains(0) else {
             state.undo(outcomes)
             return false
-        }
-        // The moved rows' sums, chunk by chunk in chunk order, and a bound on their roundings.
-        var sums = state.sums, movedAbsolute = [Double](repeating: 0, count: d)
-        for o in outcomes where !o.movedRows.isEmpty {
-            for j in 0 ..< k * d { sums[j] += o.deltas[j] }
-            for f in 0 ..< d { movedAbsolute[f] += o.movedAbsolute[f] }
         }
         var acc = GroupAccumulator(groups: k, dims: d)
         acc.sums = sums
@@ -215,10 +209,10 @@ extension KMeans {
             }
         }
         // The shift as Lloyd computes it, within a bound of it.
-        var shift = 0.0, slack = 0.0
+        let shift = Self.squaredShift(from: state.centers, to: updated)
+        var slack = 0.0
         for j in 0 ..< updated.storage.count {
             let e = updated.storage[j] - state.centers.storage[j]
-            shift += e * e
             let delta = Bound.up(Bound.up(error[j] + state.coordinateError[j]) * (1 + 0x1p-50) + abs(e) * 0x1p-51)
             slack = Bound.up(slack + Bound.up(2 * abs(e) * delta + delta * delta))
         }
@@ -242,6 +236,17 @@ extension KMeans {
         state.finished = finished
         state.allowDeferring()
         return true
+    }
+
+    /// Σ (new − old)² over the centres' coordinates in order: the shift Lloyd tests against the
+    /// tolerance.
+    private static func squaredShift(from old: Matrix, to new: Matrix) -> Double {
+        var shift = 0.0
+        for j in 0 ..< new.storage.count {
+            let e = new.storage[j] - old.storage[j]
+            shift += e * e
+        }
+        return shift
     }
 
     /// scikit-learn's `_relocate_empty_clusters_dense`: each empty cluster takes the row
@@ -476,11 +481,9 @@ final class RestartState {
         for (chunk, o) in outcomes.enumerated() where !o.movedRows.isEmpty {
             for (i, (old, new)) in zip(o.movedRows, zip(o.movedOld, o.movedNew)) { labels[i] = back ? old : new }
             if back { continue }
-            staleFrom[chunk] = min(staleFrom[chunk], o.movedRows[0])
-            for (old, new) in zip(o.movedOld, o.movedNew) {
-                staleTouched[chunk * k + Int(old)] = 1
-                staleTouched[chunk * k + Int(new)] = 1
-            }
+            var touched = [Int32](repeating: 0, count: k)
+            for (old, new) in zip(o.movedOld, o.movedNew) { touched[Int(old)] = 1; touched[Int(new)] = 1 }
+            markStale(chunk: chunk, from: o.movedRows[0], touched: touched)
             stale = true
         }
     }
@@ -490,11 +493,9 @@ final class RestartState {
     /// hold for the same centres. The chunks stay marked (a re-sum from an earlier row gives the
     /// same sums).
     func undo(_ outcomes: [AssignOutcome]) {
+        relabel(outcomes, back: true)
         for o in outcomes {
-            for (i, old) in zip(o.movedRows, o.movedOld) {
-                labels[i] = old
-                bounds[i] = SIMD2(-.infinity, -.infinity)
-            }
+            for i in o.movedRows { bounds[i] = SIMD2(-.infinity, -.infinity) }
         }
         stale = true
         undone += 1
