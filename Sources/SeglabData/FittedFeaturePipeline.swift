@@ -69,31 +69,33 @@ public struct FittedFeaturePipeline: Codable, Sendable, Equatable {
         }
         let n = table.count
         let width = numeric.count + onehot.reduce(0) { $0 + $1.names.count }
-        var out = [Double](repeating: 0, count: n * width)
-        for (c, j) in numeric.enumerated() {
-            let useLog = log1p.contains(columns[c])
-            for i in 0 ..< n {
-                let v = table.numeric[i, j]
-                if useLog {
-                    guard v > -1 else {
-                        throw DataError(file: place, column: columns[c],
-                                        "log1p needs values above -1, but customer '\(excerpt(table.ids[i]))' has \(v)")
+        var out = AlignedDoubles(repeating: 0, count: n * width)
+        try out.withUnsafeMutableBufferPointer { out in
+            for (c, j) in numeric.enumerated() {
+                let useLog = log1p.contains(columns[c])
+                for i in 0 ..< n {
+                    let v = table.numeric[i, j]
+                    if useLog {
+                        guard v > -1 else {
+                            throw DataError(file: place, column: columns[c],
+                                            "log1p needs values above -1, but customer '\(excerpt(table.ids[i]))' has \(v)")
+                        }
+                        out[i * width + c] = _log1p(v)
+                    } else {
+                        out[i * width + c] = v
                     }
-                    out[i * width + c] = _log1p(v)
-                } else {
-                    out[i * width + c] = v
                 }
             }
-        }
-        var offset = numeric.count
-        for (h, j) in zip(onehot, text) {
-            let slot = Dictionary(uniqueKeysWithValues: h.categories.enumerated().map { ($0.element, $0.offset) })
-            for i in 0 ..< n {
-                let value = table.categorical[j][i]
-                if let k = slot[value] { out[i * width + offset + k] = 1 }
-                else if h.other == true, !value.isEmpty { out[i * width + offset + h.categories.count] = 1 }
+            var offset = numeric.count
+            for (h, j) in zip(onehot, text) {
+                let slot = Dictionary(uniqueKeysWithValues: h.categories.enumerated().map { ($0.element, $0.offset) })
+                for i in 0 ..< n {
+                    let value = table.categorical[j][i]
+                    if let k = slot[value] { out[i * width + offset + k] = 1 }
+                    else if h.other == true, !value.isEmpty { out[i * width + offset + h.categories.count] = 1 }
+                }
+                offset += h.names.count
             }
-            offset += h.names.count
         }
         return Matrix(rows: n, cols: width, storage: out)
     }

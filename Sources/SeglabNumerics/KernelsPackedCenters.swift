@@ -26,7 +26,7 @@ public struct PackedCenters: Sendable {
         precondition(centers.cols >= 1, "centres need at least one feature")
         count = centers.rows
         dims = centers.cols
-        self.centers = centers.storage
+        self.centers = Array(centers.storage)
         centerNorms = Kernels.rowSquaredNorms(centers)
         coords = centers.storage.map { SIMD4(repeating: $0) }
         norms = centerNorms.map { SIMD4(repeating: $0) }

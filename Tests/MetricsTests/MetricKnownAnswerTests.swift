@@ -19,7 +19,7 @@ final class MetricKnownAnswerTests: XCTestCase {
     }
 
     func testSilhouetteIgnoresNoiseAndSamplesRows() {
-        let withNoise = Matrix(rowArrays: x.storage.chunked(2) + [[100, 100]])
+        let withNoise = Matrix(rowArrays: Array(x.storage).chunked(2) + [[100, 100]])
         XCTAssertEqual(silhouetteScore(x: withNoise, labels: labels + [-1]).value!,
                        silhouetteScore(x: x, labels: labels).value!, accuracy: 1e-15)
         // On rows {0, 1, 2, 3} only: two clusters, a = 1, b = (4 + √17) / 2 for every row.
