@@ -149,18 +149,19 @@ struct CustomerAggregator {
         }
 
         let width = CustomerFeatures.names.count
-        var values = AlignedDoubles(repeating: 0, count: survivors.count * width)
-        values.withUnsafeMutableBufferPointer { values in
+        // Every value is written: no zeroing pass first.
+        let numeric = Matrix(rows: survivors.count, cols: width) { values in
             for (i, c) in survivors.enumerated() {
                 let t = totals[c], f = Double(frequency[c])
                 let row = [Double(asOfDay - t.last), f, t.monetary, Double(asOfDay - t.first),
                            t.monetary / f, Double(distinct[c]), t.returned / t.monetary,
                            days[c] > 1 ? Double(t.last - t.first) / Double(days[c] - 1) : 0]
+                precondition(row.count == width)
                 for j in 0 ..< width { values[i * width + j] = row[j] }
             }
         }
         var table = CustomerTable(ids: survivors.map(ids), numericNames: CustomerFeatures.names,
-                                  numeric: Matrix(rows: survivors.count, cols: CustomerFeatures.names.count, storage: values),
+                                  numeric: numeric,
                                   report: DataReport(source: "transactions_csv", steps: steps, customers: survivors.count))
         if !hasProducts {
             table.notComputable["distinct_products"] = "the data has no product column (transactions_csv.product is not set)"
