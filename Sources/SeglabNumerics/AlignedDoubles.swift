@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Contiguous `Double`s whose first element starts a 64-byte cache line, with an array's value
 /// semantics (copied when a shared copy is written).
 ///
@@ -23,13 +17,12 @@ public struct AlignedDoubles: RandomAccessCollection, MutableCollection, Equatab
         @usableFromInline
         init(count: Int) {
             self.count = count
-            var raw: UnsafeMutableRawPointer?
-            let status = posix_memalign(&raw, 64, Swift.max(1, count) * MemoryLayout<Double>.stride)
-            precondition(status == 0 && raw != nil, "cannot allocate \(count) values")
-            base = raw!.bindMemory(to: Double.self, capacity: Swift.max(1, count))
+            // At least one value's bytes: no allocator is asked for none.
+            base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<Double>.stride, alignment: 64)
+                .bindMemory(to: Double.self, capacity: count)
         }
 
-        deinit { free(base) }
+        deinit { UnsafeMutableRawPointer(base).deallocate() }
     }
 
     @usableFromInline var buffer: Buffer
@@ -39,10 +32,16 @@ public struct AlignedDoubles: RandomAccessCollection, MutableCollection, Equatab
         buffer.base.initialize(repeating: value, count: count)
     }
 
+    /// Contiguous sources (arrays, slices, buffers) are copied once; others go through an array.
     public init<S: Sequence>(_ values: S) where S.Element == Double {
-        let array = values as? [Double] ?? Array(values)
-        buffer = Buffer(count: array.count)
-        array.withUnsafeBufferPointer { buffer.base.initialize(from: $0.baseAddress!, count: $0.count) }
+        self = values.withContiguousStorageIfAvailable(Self.init(copying:))
+            ?? Array(values).withUnsafeBufferPointer(Self.init(copying:))
+    }
+
+    @usableFromInline
+    init(copying source: UnsafeBufferPointer<Double>) {
+        buffer = Buffer(count: source.count)
+        if let base = source.baseAddress { buffer.base.initialize(from: base, count: source.count) }
     }
 
     public init(arrayLiteral values: Double...) { self.init(values) }
@@ -103,8 +102,6 @@ public struct AlignedDoubles: RandomAccessCollection, MutableCollection, Equatab
     @usableFromInline
     mutating func makeUnique() {
         guard !isKnownUniquelyReferenced(&buffer) else { return }
-        let copy = Buffer(count: buffer.count)
-        copy.base.initialize(from: buffer.base, count: buffer.count)
-        buffer = copy
+        self = withUnsafeBufferPointer(Self.init(copying:))
     }
 }
